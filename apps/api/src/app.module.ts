@@ -1,13 +1,43 @@
-import { Controller, Get, Module } from '@nestjs/common';
-import { hello } from '@accord/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@accord/auth';
+import {
+  ACCORD_LOGGER,
+  AccordConfig,
+  AccordConfigModule,
+  type AccordLogger,
+  DatabaseModule,
+  HealthModule,
+  HttpExceptionFilter,
+} from '@accord/core';
+import { OrganisationsModule } from '@accord/organisations';
 
-@Controller('health')
-class HealthController {
-  @Get()
-  health(): { status: string } {
-    return { status: hello() };
+@Module({})
+export class AppModule {
+  static forRoot(config: AccordConfig, logger: AccordLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AccordConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule.forRoot(),
+        HealthModule,
+        AuthModule,
+        OrganisationsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+    };
   }
 }
 
-@Module({ controllers: [HealthController] })
-export class AppModule {}
+@Module({})
+class LoggerModule {
+  static forRoot(logger: AccordLogger): DynamicModule {
+    return {
+      module: LoggerModule,
+      global: true,
+      providers: [{ provide: ACCORD_LOGGER, useValue: logger }],
+      exports: [ACCORD_LOGGER],
+    };
+  }
+}

@@ -1,10 +1,32 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { ConfigError, createLogger, EngineNotFoundError, EngineStartError, loadConfig } from '@accord/core';
+import { createAccordApp } from './create-app';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  app.setGlobalPrefix('api');
-  await app.listen(Number(process.env.PORT ?? 3000));
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    const { app } = await createAccordApp(config, logger);
+    await app.listen(config.port, config.host);
+    const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+    logger.info({ url, engine: config.mongodbUri ? 'MONGODB_URI' : 'embedded FerretDB' }, `Accord is listening on ${url}/api (docs at ${url}/api/docs)`);
+  } catch (error) {
+    if (error instanceof EngineNotFoundError || error instanceof EngineStartError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    logger.fatal({ err: error }, 'Accord failed to start');
+    process.exit(1);
+  }
 }
+
 void main();

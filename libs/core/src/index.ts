@@ -1,1 +1,16 @@
-export const hello = (): string => 'core';
+export * from './config/accord-config';
+export * from './config/config.module';
+export * from './errors/error-codes';
+export * from './errors/accord-error';
+export * from './errors/error-body';
+export * from './errors/http-exception.filter';
+export * from './validation/validation';
+export * from './database/embedded-engine';
+export * from './database/database-engine';
+export * from './database/database.module';
+export * from './database/object-id';
+export * from './logging/logger';
+export * from './http/correlation-id';
+export * from './http/public.decorator';
+export * from './health/health.controller';
+export * from './pagination';

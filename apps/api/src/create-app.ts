@@ -1,0 +1,112 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import {
+  AccordConfig,
+  type AccordLogger,
+  correlationIdMiddleware,
+  createLogger,
+  createValidationPipe,
+  ErrorCode,
+  PinoNestLogger,
+  type RequestWithCorrelation,
+} from '@accord/core';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+
+export const JSON_BODY_LIMIT = '1mb';
+
+export interface AccordApp {
+  app: INestApplication;
+  logger: AccordLogger;
+}
+
+/** Builds the whole HTTP application from a validated configuration (used by main and tests). */
+export async function createAccordApp(config: AccordConfig, logger = createLogger(config.logLevel)): Promise<AccordApp> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.set('trust proxy', parseTrustProxy(config.trustProxy));
+  app.disable('x-powered-by');
+  app.use(correlationIdMiddleware);
+  app.use(accessLog(logger));
+  app.use(helmet());
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
+  app.use(bodyErrorHandler);
+  app.enableCors({
+    origin: (origin, callback) => callback(null, origin === undefined || config.corsOrigins.includes(origin)),
+    credentials: true,
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Accord API')
+      .setDescription('Coalitions around human-rights recommendations: accounts, organisations and more.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return { app, logger };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function accessLog(logger: AccordLogger) {
+  return (req: RequestWithCorrelation, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info(
+        {
+          correlationId: req.correlationId,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** Body-parser failures (malformed JSON, too large) answered in the error contract. */
+function bodyErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  const type = (err as { type?: string })?.type;
+  const correlationId = (req as RequestWithCorrelation).correlationId;
+  if (type === 'entity.too.large') {
+    res.status(413).json({
+      statusCode: 413,
+      code: ErrorCode.PAYLOAD_TOO_LARGE,
+      message: `The request body is larger than ${JSON_BODY_LIMIT}`,
+      correlationId,
+    });
+    return;
+  }
+  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    res.status(400).json({
+      statusCode: 400,
+      code: ErrorCode.VALIDATION,
+      message: 'The request body is not valid JSON',
+      correlationId,
+    });
+    return;
+  }
+  next(err);
+}

@@ -1,0 +1,67 @@
+import { ErrorCode, HTTP_STATUS_BY_CODE } from './error-codes';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface AccordErrorOptions {
+  details?: unknown;
+  /** Seconds the client should wait before trying again (sent as `Retry-After`). */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/**
+ * A domain error: a code from the contract plus a message a person can act on.
+ * The HTTP filter and the socket filter map it to a status / an ack error.
+ */
+export class AccordError extends Error {
+  readonly details?: unknown;
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: AccordErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return HTTP_STATUS_BY_CODE[this.code];
+  }
+
+  static validation(message: string, problems?: FieldProblem[]): AccordError {
+    return new AccordError(ErrorCode.VALIDATION, message, problems ? { details: problems } : {});
+  }
+
+  static notFound(message: string): AccordError {
+    return new AccordError(ErrorCode.NOT_FOUND, message);
+  }
+
+  static forbidden(message: string): AccordError {
+    return new AccordError(ErrorCode.FORBIDDEN, message);
+  }
+
+  static conflict(message: string, details?: unknown): AccordError {
+    return new AccordError(ErrorCode.CONFLICT, message, { details });
+  }
+
+  static unauthorized(message: string): AccordError {
+    return new AccordError(ErrorCode.UNAUTHORIZED, message);
+  }
+}
+
+/** True for the MongoDB duplicate key error (E11000), whichever driver layer raised it. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error as { code?: unknown }).code === 11000
+  );
+}
