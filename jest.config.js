@@ -27,6 +27,7 @@ const shared = {
 };
 
 module.exports = {
+  testTimeout: 30000,
   projects: [
     {
       ...shared,
@@ -39,6 +40,8 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
 };

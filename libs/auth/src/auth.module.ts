@@ -6,10 +6,19 @@ import { PassportModule } from '@nestjs/passport';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
-import { LoginAttemptsRepository } from './login-attempts.repository';
+import { LoginFailuresRepository } from './login-failures.repository';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordService } from './password.service';
-import { LoginAttempt, LoginAttemptSchema, RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
+import {
+  LoginFailure,
+  LoginFailureSchema,
+  RefreshToken,
+  RefreshTokenSchema,
+  Session,
+  SessionRevocation,
+  SessionRevocationSchema,
+  SessionSchema,
+} from './session.schema';
 import { SessionsRepository } from './sessions.repository';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
@@ -24,7 +33,8 @@ import { UsersRepository } from './users.repository';
       { name: User.name, schema: UserSchema },
       { name: Session.name, schema: SessionSchema },
       { name: RefreshToken.name, schema: RefreshTokenSchema },
-      { name: LoginAttempt.name, schema: LoginAttemptSchema },
+      { name: SessionRevocation.name, schema: SessionRevocationSchema },
+      { name: LoginFailure.name, schema: LoginFailureSchema },
     ]),
   ],
   controllers: [AuthController],
@@ -34,7 +44,7 @@ import { UsersRepository } from './users.repository';
     LoginThrottleService,
     UsersRepository,
     SessionsRepository,
-    LoginAttemptsRepository,
+    LoginFailuresRepository,
     LocalStrategy,
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },

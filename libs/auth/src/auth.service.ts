@@ -6,6 +6,7 @@ import type { AuthContext, ClientMeta } from './auth-context';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordService } from './password.service';
 import { SessionsRepository } from './sessions.repository';
+import type { SessionRecord } from './session.schema';
 import { normalizeEmail, UserRecord } from './user.schema';
 import { UsersRepository } from './users.repository';
 
@@ -107,29 +108,32 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   async refresh(refreshToken: string): Promise<AuthResult> {
     const payload = this.verifyRefreshToken(refreshToken);
     if (!payload) throw AccordError.unauthorized(INVALID_REFRESH);
-    const session = await this.sessions.findSession(payload.sid);
-    if (!session || session.revokedAt || session.userId.toString() !== payload.sub) {
+    const [session, token, revoked] = await Promise.all([
+      this.sessions.findSession(payload.sid),
+      this.sessions.findRefreshToken(payload.jti),
+      this.sessions.isRevoked(payload.sid),
+    ]);
+    if (!session || revoked || !token || token.sessionId !== session._id || session.userId.toString() !== payload.sub) {
       throw AccordError.unauthorized(INVALID_REFRESH);
     }
-    const now = new Date();
-    const claimed = await this.sessions.claimRefreshToken(payload.jti, now);
-    if (!claimed || claimed.sessionId !== session._id) {
-      await this.sessions.revokeSession(session._id, 'refresh-token-reuse');
+    const user = await this.users.findById(payload.sub);
+    if (!user) throw AccordError.unauthorized(INVALID_REFRESH);
+    const pair = await this.issueTokens(user, session, payload.jti);
+    if (!pair) {
+      await this.sessions.revokeSession(session, 'refresh-token-reuse');
       throw AccordError.unauthorized(
         'This refresh token was already used, so this sign-in has been ended everywhere; sign in again',
       );
     }
-    const user = await this.users.findById(payload.sub);
-    if (!user) throw AccordError.unauthorized(INVALID_REFRESH);
-    const expiresAt = this.refreshExpiry(now);
-    await this.sessions.extendSession(session._id, expiresAt);
-    return { user, ...(await this.issueTokens(user, session._id, expiresAt)) };
+    return { user, ...pair };
   }
 
   /** Ends the sign-in the refresh token belongs to. Unknown or expired tokens are a no-op. */
   async logout(refreshToken: string): Promise<void> {
     const payload = this.verifyRefreshToken(refreshToken, { ignoreExpiration: true });
-    if (payload) await this.sessions.revokeSession(payload.sid, 'logout');
+    if (!payload) return;
+    const session = await this.sessions.findSession(payload.sid);
+    if (session) await this.sessions.revokeSession(session, 'logout');
   }
 
   /** Resolves an access token to the acting user; used by HTTP (passport) and sockets. */
@@ -137,11 +141,12 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     if (payload?.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
       throw AccordError.unauthorized('The access token is invalid');
     }
-    const [user, session] = await Promise.all([
+    const [user, session, revoked] = await Promise.all([
       this.users.findById(payload.sub),
       this.sessions.findSession(payload.sid),
+      this.sessions.isRevoked(payload.sid),
     ]);
-    if (!user || !session || session.revokedAt) {
+    if (!user || !session || revoked || session.userId.toString() !== payload.sub) {
       throw AccordError.unauthorized('This sign-in has ended; sign in again');
     }
     return this.contextFor(user, session._id);
@@ -180,37 +185,60 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  private refreshExpiry(now = new Date()): Date {
-    return new Date(now.getTime() + this.config.refreshTokenTtlDays * 86_400_000);
-  }
-
   private async startSession(user: UserRecord, meta: ClientMeta): Promise<TokenPair> {
-    const sessionId = randomUUID();
-    const expiresAt = this.refreshExpiry();
+    const session = {
+      _id: randomUUID(),
+      userId: user._id,
+      // A sign-in lasts REFRESH_TOKEN_TTL_DAYS at most; then the person signs in again.
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtlDays * 86_400_000),
+    };
     await this.sessions.createSession({
-      id: sessionId,
+      id: session._id,
       userId: user._id.toString(),
       ip: meta.ip,
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
-      expiresAt,
+      expiresAt: session.expiresAt,
     });
-    return this.issueTokens(user, sessionId, expiresAt);
+    const pair = await this.issueTokens(user, session, `root:${session._id}`);
+    if (!pair) throw new Error(`A new session ${session._id} already had a first refresh token`);
+    return pair;
   }
 
-  private async issueTokens(user: UserRecord, sessionId: string, expiresAt: Date): Promise<TokenPair> {
+  /**
+   * Issues an access token and the refresh token that succeeds `parentId`. Returns null when
+   * that parent already has a successor (the unique index decides, atomically).
+   */
+  private async issueTokens(
+    user: UserRecord,
+    session: Pick<SessionRecord, '_id' | 'expiresAt'>,
+    parentId: string,
+  ): Promise<TokenPair | null> {
     const userId = user._id.toString();
     const jti = randomUUID();
-    await this.sessions.createRefreshToken({ id: jti, sessionId, userId, expiresAt });
+    const stored = await this.sessions.insertRefreshToken({
+      id: jti,
+      parentId,
+      sessionId: session._id,
+      userId,
+      expiresAt: session.expiresAt,
+    });
+    if (!stored) return null;
     const accessToken = await this.jwt.signAsync(
-      { sub: userId, sid: sessionId, typ: 'access' } satisfies AccessTokenPayload,
-      { secret: this.config.jwtAccessSecret, expiresIn: this.config.accessTokenTtlSeconds, algorithm: 'HS256' },
+      { sub: userId, sid: session._id, typ: 'access' } satisfies AccessTokenPayload,
+      {
+        secret: this.config.jwtAccessSecret,
+        expiresIn: this.config.accessTokenTtlSeconds,
+        algorithm: 'HS256',
+        jwtid: randomUUID(),
+      },
     );
     const refreshToken = await this.jwt.signAsync(
-      { sub: userId, sid: sessionId, jti, typ: 'refresh' } satisfies RefreshTokenPayload,
+      { sub: userId, sid: session._id, typ: 'refresh' } satisfies Omit<RefreshTokenPayload, 'jti'>,
       {
         secret: this.config.jwtRefreshSecret,
-        expiresIn: Math.floor((expiresAt.getTime() - Date.now()) / 1000),
+        expiresIn: Math.max(1, Math.floor((new Date(session.expiresAt).getTime() - Date.now()) / 1000)),
         algorithm: 'HS256',
+        jwtid: jti,
       },
     );
     return { accessToken, refreshToken, expiresIn: this.config.accessTokenTtlSeconds };

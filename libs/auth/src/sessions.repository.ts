@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { isDuplicateKeyError } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
-import { RefreshToken, RefreshTokenRecord, Session, SessionRecord } from './session.schema';
+import { RefreshToken, RefreshTokenRecord, Session, SessionRecord, SessionRevocation } from './session.schema';
+
+export interface NewRefreshToken {
+  id: string;
+  parentId: string;
+  sessionId: string;
+  userId: string;
+  expiresAt: Date;
+}
 
 @Injectable()
 export class SessionsRepository {
   constructor(
     @InjectModel(Session.name) private readonly sessions: Model<Session>,
+    @InjectModel(SessionRevocation.name) private readonly revocations: Model<SessionRevocation>,
     @InjectModel(RefreshToken.name) private readonly refreshTokens: Model<RefreshToken>,
   ) {}
 
@@ -30,40 +40,53 @@ export class SessionsRepository {
     return this.sessions.findById(id).lean<SessionRecord>().exec();
   }
 
-  /** Marks the session revoked; returns false when it was already revoked or unknown. */
-  async revokeSession(id: string, reason: string): Promise<boolean> {
-    const result = await this.sessions
-      .updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })
-      .exec();
-    return result.modifiedCount === 1;
+  async isRevoked(sessionId: string): Promise<boolean> {
+    return (await this.revocations.exists({ _id: sessionId }).exec()) !== null;
   }
 
-  async extendSession(id: string, expiresAt: Date): Promise<void> {
-    await this.sessions.updateOne({ _id: id }, { $set: { expiresAt } }).exec();
+  /** Ends a sign-in. Idempotent: a second revocation keeps the first reason. */
+  async revokeSession(session: Pick<SessionRecord, '_id' | 'userId' | 'expiresAt'>, reason: string): Promise<void> {
+    try {
+      await this.revocations.create({
+        _id: session._id,
+        userId: session.userId,
+        reason,
+        revokedAt: new Date(),
+        expiresAt: session.expiresAt,
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
 
-  async createRefreshToken(token: { id: string; sessionId: string; userId: string; expiresAt: Date }): Promise<void> {
-    await this.refreshTokens.create({
-      _id: token.id,
-      sessionId: token.sessionId,
-      userId: new Types.ObjectId(token.userId),
-      expiresAt: token.expiresAt,
-    });
+  async findRefreshToken(id: string): Promise<RefreshTokenRecord | null> {
+    return this.refreshTokens.findById(id).lean<RefreshTokenRecord>().exec();
   }
 
   /**
-   * Exchanges a refresh token: atomically marks it used. Returns null when it is unknown or
-   * was already used, which is how a replayed (stolen) token shows itself.
+   * Stores a refresh token. Returns false when its parent already has a successor: the parent
+   * was exchanged before, so this exchange is a replay.
    */
-  async claimRefreshToken(id: string, now: Date): Promise<RefreshTokenRecord | null> {
-    return this.refreshTokens
-      .findOneAndUpdate({ _id: id, usedAt: null }, { $set: { usedAt: now } }, { returnDocument: 'before' })
-      .lean<RefreshTokenRecord>()
-      .exec();
+  async insertRefreshToken(token: NewRefreshToken): Promise<boolean> {
+    try {
+      await this.refreshTokens.create({
+        _id: token.id,
+        parentId: token.parentId,
+        sessionId: token.sessionId,
+        userId: new Types.ObjectId(token.userId),
+        expiresAt: token.expiresAt,
+      });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
   }
 
   async deleteExpired(now: Date): Promise<void> {
-    await this.refreshTokens.deleteMany({ expiresAt: trusted({ $lt: now }) }).exec();
-    await this.sessions.deleteMany({ expiresAt: trusted({ $lt: now }) }).exec();
+    const expired = { expiresAt: trusted({ $lt: now }) };
+    await this.refreshTokens.deleteMany(expired).exec();
+    await this.revocations.deleteMany(expired).exec();
+    await this.sessions.deleteMany(expired).exec();
   }
 }

@@ -1,15 +1,17 @@
 import type { AuthContext } from '@accord/auth';
-import type { OrganisationRecord } from './organisation.schema';
-import { roleOf } from './organisation.mapper';
+import type { OrganisationRole } from './stakeholder-type';
 
-/** Who may do what with an organisation. Organisations themselves are public. */
+/**
+ * Who may do what with an organisation, given the caller's role in it (null: not a member).
+ * Organisations themselves are public; their member lists are not.
+ */
 export const OrganisationAccessPolicy = {
-  canSeeMembers(ctx: AuthContext, org: OrganisationRecord): boolean {
-    return ctx.isPlatformAdmin || roleOf(org, ctx.userId) !== null;
+  canSeeMembers(ctx: AuthContext, role: OrganisationRole | null): boolean {
+    return ctx.isPlatformAdmin || role !== null;
   },
 
-  canManageMembers(ctx: AuthContext, org: OrganisationRecord): boolean {
-    return roleOf(org, ctx.userId) === 'admin';
+  canManageMembers(_ctx: AuthContext, role: OrganisationRole | null): boolean {
+    return role === 'admin';
   },
 
   canVerify(ctx: AuthContext): boolean {

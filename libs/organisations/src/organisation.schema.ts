@@ -2,20 +2,6 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
 import { ORGANISATION_ROLES, type OrganisationRole, STAKEHOLDER_TYPES, type StakeholderType } from './stakeholder-type';
 
-@Schema({ _id: false })
-export class OrganisationMember {
-  @Prop({ type: Types.ObjectId, ref: 'User', required: true })
-  userId!: Types.ObjectId;
-
-  @Prop({ type: String, enum: ORGANISATION_ROLES, required: true })
-  role!: OrganisationRole;
-
-  @Prop({ type: Date, required: true })
-  addedAt!: Date;
-}
-
-const OrganisationMemberSchema = SchemaFactory.createForClass(OrganisationMember);
-
 @Schema({ collection: 'organisations', timestamps: true })
 export class Organisation {
   @Prop({ required: true, trim: true, maxlength: 200 })
@@ -35,9 +21,6 @@ export class Organisation {
   @Prop({ type: Boolean, default: false })
   verified!: boolean;
 
-  @Prop({ type: [OrganisationMemberSchema], default: [] })
-  members!: OrganisationMember[];
-
   @Prop({ type: Types.ObjectId, ref: 'User', required: true })
   createdBy!: Types.ObjectId;
 
@@ -46,16 +29,41 @@ export class Organisation {
 }
 
 export const OrganisationSchema = SchemaFactory.createForClass(Organisation);
-OrganisationSchema.index({ 'members.userId': 1 });
-
 export type OrganisationRecord = Organisation & { _id: Types.ObjectId };
 
-/** A member with the user populated (display name only; emails stay private). */
-export interface PopulatedMember {
-  userId: { _id: Types.ObjectId; displayName: string } | Types.ObjectId | null;
-  role: OrganisationRole;
-  addedAt: Date;
+/**
+ * A person's membership of an organisation: a document of its own (not an array inside the
+ * organisation), so concurrent additions never overwrite each other, and the compound unique
+ * index stores each person once.
+ */
+@Schema({ collection: 'organisation_members', timestamps: { createdAt: 'addedAt', updatedAt: false } })
+export class OrganisationMember {
+  @Prop({ type: Types.ObjectId, ref: 'Organisation', required: true })
+  organisationId!: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, ref: 'User', required: true, index: true })
+  userId!: Types.ObjectId;
+
+  @Prop({ type: String, enum: ORGANISATION_ROLES, required: true })
+  role!: OrganisationRole;
+
+  addedAt!: Date;
 }
+
+export const OrganisationMemberSchema = SchemaFactory.createForClass(OrganisationMember);
+OrganisationMemberSchema.index({ organisationId: 1, userId: 1 }, { unique: true });
+
+export type OrganisationMemberRecord = OrganisationMember & { _id: Types.ObjectId };
+
+/** A membership with the user populated (display name only; emails stay private). */
+export type MemberWithUser = Omit<OrganisationMemberRecord, 'userId'> & {
+  userId: { _id: Types.ObjectId; displayName: string } | null;
+};
+
+/** A membership with its organisation populated. */
+export type MembershipWithOrganisation = Omit<OrganisationMemberRecord, 'organisationId'> & {
+  organisationId: OrganisationRecord | null;
+};
 
 export function normalizeOrganisationName(name: string): string {
   return name.trim().replace(/\s+/g, ' ').toLowerCase();

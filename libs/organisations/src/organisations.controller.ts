@@ -20,7 +20,6 @@ import {
   OrganisationResponseDto,
   UpdateOrganisationDto,
 } from './dto/organisation.dto';
-import { toMyOrganisation } from './organisation.mapper';
 import { OrganisationsService } from './organisations.service';
 
 
@@ -89,10 +88,7 @@ export class MeController {
   @Get()
   @ApiOkResponse({ type: MeResponseDto, description: 'The signed-in user with their organisations' })
   async me(@CurrentUser() ctx: AuthContext): Promise<MeResponseDto> {
-    const [user, orgs] = await Promise.all([this.auth.getUser(ctx.userId), this.organisations.listForUser(ctx.userId)]);
-    return {
-      ...toUserResponse(user, ctx.isPlatformAdmin),
-      organisations: orgs.map((org) => toMyOrganisation(org, ctx.userId)),
-    };
+    const [user, organisations] = await Promise.all([this.auth.getUser(ctx.userId), this.organisations.listMine(ctx.userId)]);
+    return { ...toUserResponse(user, ctx.isPlatformAdmin), organisations };
   }
 }

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AccordError, escapeRegExp, isDuplicateKeyError, isObjectIdString, skipFor } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
-import { Organisation, OrganisationRecord, PopulatedMember } from './organisation.schema';
+import {
+  MembershipWithOrganisation,
+  MemberWithUser,
+  Organisation,
+  OrganisationMember,
+  OrganisationMemberRecord,
+  OrganisationRecord,
+} from './organisation.schema';
 import type { OrganisationRole, StakeholderType } from './stakeholder-type';
 
 export interface OrganisationFilter {
@@ -12,11 +19,12 @@ export interface OrganisationFilter {
   q?: string;
 }
 
-export type AddMemberOutcome = 'added' | 'already-member' | 'missing';
-
 @Injectable()
 export class OrganisationsRepository {
-  constructor(@InjectModel(Organisation.name) private readonly organisations: Model<Organisation>) {}
+  constructor(
+    @InjectModel(Organisation.name) private readonly organisations: Model<Organisation>,
+    @InjectModel(OrganisationMember.name) private readonly members: Model<OrganisationMember>,
+  ) {}
 
   async create(input: {
     name: string;
@@ -26,19 +34,23 @@ export class OrganisationsRepository {
     createdBy: string;
   }): Promise<OrganisationRecord> {
     const createdBy = new Types.ObjectId(input.createdBy);
+    let org: OrganisationRecord;
     try {
-      const created = await this.organisations.create({
-        ...input,
-        createdBy,
-        members: [{ userId: createdBy, role: 'admin', addedAt: new Date() }],
-      });
-      return created.toObject() as OrganisationRecord;
+      org = (await this.organisations.create({ ...input, createdBy })).toObject() as OrganisationRecord;
     } catch (error) {
       if (isDuplicateKeyError(error)) {
         throw AccordError.conflict(`An organisation named "${input.name}" already exists`, { field: 'name' });
       }
       throw error;
     }
+    try {
+      await this.members.create({ organisationId: org._id, userId: createdBy, role: 'admin' });
+    } catch (error) {
+      // No organisation without its first admin: undo rather than leave it unmanageable.
+      await this.organisations.deleteOne({ _id: org._id }).exec();
+      throw error;
+    }
+    return org;
   }
 
   async findById(id: string): Promise<OrganisationRecord | null> {
@@ -46,18 +58,10 @@ export class OrganisationsRepository {
     return this.organisations.findById(id).lean<OrganisationRecord>().exec();
   }
 
-  /** The organisation's members with their display names (populate, not $lookup). */
-  async findMembers(id: string): Promise<PopulatedMember[]> {
-    const org = await this.organisations
-      .findById(id)
-      .select({ members: 1 })
-      .populate({ path: 'members.userId', select: { displayName: 1 } })
-      .lean<{ members: PopulatedMember[] }>()
-      .exec();
-    return org?.members ?? [];
-  }
-
-  async list(filter: OrganisationFilter, page: { page: number; limit: number }): Promise<{ items: OrganisationRecord[]; total: number }> {
+  async list(
+    filter: OrganisationFilter,
+    page: { page: number; limit: number },
+  ): Promise<{ items: OrganisationRecord[]; total: number }> {
     const query: Record<string, unknown> = {};
     if (filter.stakeholderType) query.stakeholderType = filter.stakeholderType;
     if (filter.country) query.country = filter.country;
@@ -76,33 +80,71 @@ export class OrganisationsRepository {
     return { items, total };
   }
 
-  async listForUser(userId: string): Promise<OrganisationRecord[]> {
-    return this.organisations
-      .find({ 'members.userId': new Types.ObjectId(userId) })
-      .sort({ nameNormalized: 1 })
-      .lean<OrganisationRecord[]>()
-      .exec();
-  }
-
-  /** Adds a member unless already there; one atomic update, so concurrent adds store one entry. */
-  async addMember(id: string, userId: string, role: OrganisationRole): Promise<AddMemberOutcome> {
-    const uid = new Types.ObjectId(userId);
-    const result = await this.organisations
-      .updateOne(
-        { _id: new Types.ObjectId(id), 'members.userId': trusted({ $ne: uid }) },
-        { $push: { members: { userId: uid, role, addedAt: new Date() } } },
-      )
-      .exec();
-    if (result.modifiedCount === 1) return 'added';
-    const exists = await this.organisations.exists({ _id: new Types.ObjectId(id) }).exec();
-    return exists ? 'already-member' : 'missing';
-  }
-
   async setVerified(id: string, verified: boolean): Promise<OrganisationRecord | null> {
     if (!isObjectIdString(id)) return null;
     return this.organisations
       .findByIdAndUpdate(id, { $set: { verified } }, { returnDocument: 'after' })
       .lean<OrganisationRecord>()
       .exec();
+  }
+
+  async findMembership(organisationId: Types.ObjectId, userId: string): Promise<OrganisationMemberRecord | null> {
+    if (!isObjectIdString(userId)) return null;
+    return this.members
+      .findOne({ organisationId, userId: new Types.ObjectId(userId) })
+      .lean<OrganisationMemberRecord>()
+      .exec();
+  }
+
+  /** The caller's memberships among the given organisations, by organisation id. */
+  async membershipsOf(userId: string, organisationIds: Types.ObjectId[]): Promise<Map<string, OrganisationRole>> {
+    if (organisationIds.length === 0 || !isObjectIdString(userId)) return new Map();
+    const rows = await this.members
+      .find({ userId: new Types.ObjectId(userId), organisationId: trusted({ $in: organisationIds }) })
+      .lean<OrganisationMemberRecord[]>()
+      .exec();
+    return new Map(rows.map((r) => [r.organisationId.toString(), r.role]));
+  }
+
+  /** Member counts by organisation id, in one `$group` aggregation. */
+  async countMembers(organisationIds: Types.ObjectId[]): Promise<Map<string, number>> {
+    if (organisationIds.length === 0) return new Map();
+    const rows = await this.members
+      .aggregate<{ _id: Types.ObjectId; count: number }>([
+        { $match: { organisationId: { $in: organisationIds } } },
+        { $group: { _id: '$organisationId', count: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id.toString(), r.count]));
+  }
+
+  /** The organisation's members with their display names (populate, not $lookup). */
+  async listMembers(organisationId: Types.ObjectId): Promise<MemberWithUser[]> {
+    return this.members
+      .find({ organisationId })
+      .sort({ addedAt: 1, _id: 1 })
+      .populate({ path: 'userId', select: { displayName: 1 } })
+      .lean<MemberWithUser[]>()
+      .exec();
+  }
+
+  /** A user's memberships with their organisations populated. */
+  async listMembershipsOfUser(userId: string): Promise<MembershipWithOrganisation[]> {
+    if (!isObjectIdString(userId)) return [];
+    return this.members
+      .find({ userId: new Types.ObjectId(userId) })
+      .populate({ path: 'organisationId' })
+      .lean<MembershipWithOrganisation[]>()
+      .exec();
+  }
+
+  /** Adds a member; false when they already are one (the unique index decides). */
+  async addMember(organisationId: Types.ObjectId, userId: Types.ObjectId, role: OrganisationRole): Promise<OrganisationMemberRecord | null> {
+    try {
+      return (await this.members.create({ organisationId, userId, role })).toObject() as OrganisationMemberRecord;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return null;
+      throw error;
+    }
   }
 }

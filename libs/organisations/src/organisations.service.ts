@@ -5,11 +5,12 @@ import type {
   AddOrganisationMemberDto,
   CreateOrganisationDto,
   ListOrganisationsQueryDto,
+  MyOrganisationDto,
   OrganisationMemberResponseDto,
   OrganisationResponseDto,
 } from './dto/organisation.dto';
 import { OrganisationAccessPolicy } from './organisation-access.policy';
-import { toMemberResponse, toOrganisationResponse } from './organisation.mapper';
+import { toMemberResponse, toMyOrganisation, toOrganisationResponse } from './organisation.mapper';
 import { normalizeOrganisationName, type OrganisationRecord } from './organisation.schema';
 import { OrganisationsRepository } from './organisations.repository';
 
@@ -36,8 +37,18 @@ export class OrganisationsService {
       { stakeholderType: query.stakeholderType, country: query.country, verified: query.verified, q: query.q },
       query,
     );
+    const ids = items.map((org) => org._id);
+    const [counts, roles] = await Promise.all([
+      this.organisations.countMembers(ids),
+      this.organisations.membershipsOf(ctx.userId, ids),
+    ]);
     return {
-      items: items.map((org) => toOrganisationResponse(org, ctx.userId)),
+      items: items.map((org) =>
+        toOrganisationResponse(org, {
+          memberCount: counts.get(org._id.toString()) ?? 0,
+          myRole: roles.get(org._id.toString()) ?? null,
+        }),
+      ),
       total,
       page: query.page,
       limit: query.limit,
@@ -50,24 +61,17 @@ export class OrganisationsService {
 
   async addMember(ctx: AuthContext, id: string, dto: AddOrganisationMemberDto): Promise<OrganisationMemberResponseDto> {
     const org = await this.require(id);
-    if (!OrganisationAccessPolicy.canManageMembers(ctx, org)) {
+    const myRole = (await this.organisations.findMembership(org._id, ctx.userId))?.role ?? null;
+    if (!OrganisationAccessPolicy.canManageMembers(ctx, myRole)) {
       throw AccordError.forbidden('Only admins of this organisation can add members');
     }
     const user = await this.users.findByEmail(normalizeEmail(dto.email));
     if (!user) {
       throw AccordError.notFound(`No Accord account is registered with ${dto.email}; ask them to register first`);
     }
-    const outcome = await this.organisations.addMember(id, user._id.toString(), dto.role);
-    if (outcome === 'missing') throw AccordError.notFound('Organisation not found');
-    if (outcome === 'already-member') {
-      throw AccordError.conflict(`${user.displayName} is already a member of ${org.name}`);
-    }
-    const added = (await this.organisations.findMembers(id)).find((m) => {
-      const ref = m.userId as { _id?: unknown } | null;
-      return (ref?._id ?? ref)?.toString() === user._id.toString();
-    });
-    if (!added) throw AccordError.notFound('Organisation not found');
-    return toMemberResponse(added);
+    const added = await this.organisations.addMember(org._id, user._id, dto.role);
+    if (!added) throw AccordError.conflict(`${user.displayName} is already a member of ${org.name}`);
+    return toMemberResponse({ ...added, userId: { _id: user._id, displayName: user.displayName } });
   }
 
   async setVerified(ctx: AuthContext, id: string, verified: boolean): Promise<OrganisationResponseDto> {
@@ -79,8 +83,13 @@ export class OrganisationsService {
     return this.present(ctx, org);
   }
 
-  async listForUser(userId: string): Promise<OrganisationRecord[]> {
-    return this.organisations.listForUser(userId);
+  /** The user's organisations with their role in each (for /api/me). */
+  async listMine(userId: string): Promise<MyOrganisationDto[]> {
+    const memberships = await this.organisations.listMembershipsOfUser(userId);
+    return memberships
+      .filter((m) => m.organisationId !== null)
+      .map((m) => toMyOrganisation(m.organisationId as OrganisationRecord, m.role))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   private async require(id: string): Promise<OrganisationRecord> {
@@ -90,9 +99,9 @@ export class OrganisationsService {
   }
 
   private async present(ctx: AuthContext, org: OrganisationRecord): Promise<OrganisationResponseDto> {
-    const members = OrganisationAccessPolicy.canSeeMembers(ctx, org)
-      ? await this.organisations.findMembers(org._id.toString())
-      : undefined;
-    return toOrganisationResponse(org, ctx.userId, members);
+    const myRole = (await this.organisations.findMembership(org._id, ctx.userId))?.role ?? null;
+    const members = OrganisationAccessPolicy.canSeeMembers(ctx, myRole) ? await this.organisations.listMembers(org._id) : undefined;
+    const memberCount = members?.length ?? (await this.organisations.countMembers([org._id])).get(org._id.toString()) ?? 0;
+    return toOrganisationResponse(org, { memberCount, myRole, members });
   }
 }

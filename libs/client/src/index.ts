@@ -1,0 +1,2 @@
+export * from './accord-client';
+export * from './types';
