@@ -24,7 +24,10 @@ export interface AccordApp {
 }
 
 /** Builds the whole HTTP application from a validated configuration (used by main and tests). */
-export async function createAccordApp(config: AccordConfig, logger = createLogger(config.logLevel)): Promise<AccordApp> {
+export async function createAccordApp(
+  config: AccordConfig,
+  logger = createLogger(config.logLevel),
+): Promise<AccordApp> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
@@ -39,7 +42,8 @@ export async function createAccordApp(config: AccordConfig, logger = createLogge
   app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
   app.enableCors({
-    origin: (origin, callback) => callback(null, origin === undefined || config.corsOrigins.includes(origin)),
+    origin: (origin, callback) =>
+      callback(null, origin === undefined || config.corsOrigins.includes(origin)),
     credentials: true,
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
@@ -51,7 +55,9 @@ export async function createAccordApp(config: AccordConfig, logger = createLogge
     app,
     new DocumentBuilder()
       .setTitle('Accord API')
-      .setDescription('Coalitions around human-rights recommendations: accounts, organisations and more.')
+      .setDescription(
+        'Coalitions around human-rights recommendations: accounts, organisations and more.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
@@ -99,7 +105,11 @@ function bodyErrorHandler(err: unknown, req: Request, res: Response, next: NextF
     });
     return;
   }
-  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+  if (
+    type === 'entity.parse.failed' ||
+    type === 'encoding.unsupported' ||
+    type === 'charset.unsupported'
+  ) {
     res.status(400).json({
       statusCode: 400,
       code: ErrorCode.VALIDATION,

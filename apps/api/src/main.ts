@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, EngineNotFoundError, EngineStartError, loadConfig } from '@accord/core';
+import {
+  ConfigError,
+  createLogger,
+  EngineNotFoundError,
+  EngineStartError,
+  loadConfig,
+} from '@accord/core';
 import { createAccordApp } from './create-app';
 
 async function main(): Promise<void> {
@@ -18,7 +24,10 @@ async function main(): Promise<void> {
     const { app } = await createAccordApp(config, logger);
     await app.listen(config.port, config.host);
     const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
-    logger.info({ url, engine: config.mongodbUri ? 'MONGODB_URI' : 'embedded FerretDB' }, `Accord is listening on ${url}/api (docs at ${url}/api/docs)`);
+    logger.info(
+      { url, engine: config.mongodbUri ? 'MONGODB_URI' : 'embedded FerretDB' },
+      `Accord is listening on ${url}/api (docs at ${url}/api/docs)`,
+    );
   } catch (error) {
     if (error instanceof EngineNotFoundError || error instanceof EngineStartError) {
       process.stderr.write(`${error.message}\n`);

@@ -27,9 +27,14 @@ export class AuthController {
   @Post('register')
   @HttpCode(201)
   @ApiCreatedResponse({ type: AuthResponseDto })
-  @ApiBadRequestResponse({ description: 'A field is missing or invalid, or an unknown field was sent' })
+  @ApiBadRequestResponse({
+    description: 'A field is missing or invalid, or an unknown field was sent',
+  })
   @ApiConflictResponse({ description: 'An account with this email already exists' })
-  async register(@Body() dto: RegisterDto, @ClientInfo() meta: ClientMeta): Promise<AuthResponseDto> {
+  async register(
+    @Body() dto: RegisterDto,
+    @ClientInfo() meta: ClientMeta,
+  ): Promise<AuthResponseDto> {
     const result = await this.auth.register(dto, meta);
     return toAuthResponse(result, this.auth.isPlatformAdmin(result.user));
   }
@@ -54,8 +59,13 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOkResponse({ type: AuthResponseDto, description: 'A new pair; the old refresh token is spent' })
-  @ApiUnauthorizedResponse({ description: 'Invalid, expired or already used (the sign-in is then revoked)' })
+  @ApiOkResponse({
+    type: AuthResponseDto,
+    description: 'A new pair; the old refresh token is spent',
+  })
+  @ApiUnauthorizedResponse({
+    description: 'Invalid, expired or already used (the sign-in is then revoked)',
+  })
   async refresh(@Body() dto: RefreshTokenDto): Promise<AuthResponseDto> {
     const result = await this.auth.refresh(dto.refreshToken);
     return toAuthResponse(result, this.auth.isPlatformAdmin(result.user));

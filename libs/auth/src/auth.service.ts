@@ -82,7 +82,11 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Checks a password sign-in; the same 401 for an unknown email and a wrong password. */
-  async validateCredentials(email: string, password: string, ip: string | null): Promise<UserRecord> {
+  async validateCredentials(
+    email: string,
+    password: string,
+    ip: string | null,
+  ): Promise<UserRecord> {
     const emailNormalized = normalizeEmail(email);
     await this.throttle.assertAllowed(emailNormalized, ip);
     const user = await this.users.findByEmail(emailNormalized);
@@ -113,7 +117,13 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       this.sessions.findRefreshToken(payload.jti),
       this.sessions.isRevoked(payload.sid),
     ]);
-    if (!session || revoked || !token || token.sessionId !== session._id || session.userId.toString() !== payload.sub) {
+    if (
+      !session ||
+      revoked ||
+      !token ||
+      token.sessionId !== session._id ||
+      session.userId.toString() !== payload.sub
+    ) {
       throw AccordError.unauthorized(INVALID_REFRESH);
     }
     const user = await this.users.findById(payload.sub);
@@ -138,7 +148,11 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   /** Resolves an access token to the acting user; used by HTTP (passport) and sockets. */
   async authenticate(payload: AccessTokenPayload): Promise<AuthContext> {
-    if (payload?.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+    if (
+      payload?.typ !== 'access' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.sid !== 'string'
+    ) {
       throw AccordError.unauthorized('The access token is invalid');
     }
     const [user, session, revoked] = await Promise.all([
@@ -236,7 +250,10 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       { sub: userId, sid: session._id, typ: 'refresh' } satisfies Omit<RefreshTokenPayload, 'jti'>,
       {
         secret: this.config.jwtRefreshSecret,
-        expiresIn: Math.max(1, Math.floor((new Date(session.expiresAt).getTime() - Date.now()) / 1000)),
+        expiresIn: Math.max(
+          1,
+          Math.floor((new Date(session.expiresAt).getTime() - Date.now()) / 1000),
+        ),
         algorithm: 'HS256',
         jwtid: jti,
       },
@@ -244,14 +261,19 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     return { accessToken, refreshToken, expiresIn: this.config.accessTokenTtlSeconds };
   }
 
-  private verifyRefreshToken(token: string, options: { ignoreExpiration?: boolean } = {}): RefreshTokenPayload | null {
+  private verifyRefreshToken(
+    token: string,
+    options: { ignoreExpiration?: boolean } = {},
+  ): RefreshTokenPayload | null {
     try {
       const payload = this.jwt.verify<RefreshTokenPayload>(token, {
         secret: this.config.jwtRefreshSecret,
         algorithms: ['HS256'],
         ignoreExpiration: options.ignoreExpiration ?? false,
       });
-      return payload.typ === 'refresh' && payload.jti && payload.sid && payload.sub ? payload : null;
+      return payload.typ === 'refresh' && payload.jti && payload.sid && payload.sub
+        ? payload
+        : null;
     } catch {
       return null;
     }

@@ -32,13 +32,18 @@ export class LoginThrottleService {
     for (const [key, max] of this.limits(emailNormalized, ip)) {
       const times = await this.failures.recentTimes(key, since, max);
       // Allowed again once the oldest of the last `max` failures leaves the window.
-      if (times.length >= max) waitMs = Math.max(waitMs, times[0].getTime() + this.windowMs - now.getTime());
+      if (times.length >= max)
+        waitMs = Math.max(waitMs, times[0].getTime() + this.windowMs - now.getTime());
     }
     if (waitMs > 0) {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new AccordError(ErrorCode.RATE_LIMITED, `Too many failed sign-in attempts. Try again in ${seconds} seconds.`, {
-        retryAfterSeconds: seconds,
-      });
+      throw new AccordError(
+        ErrorCode.RATE_LIMITED,
+        `Too many failed sign-in attempts. Try again in ${seconds} seconds.`,
+        {
+          retryAfterSeconds: seconds,
+        },
+      );
     }
   }
 

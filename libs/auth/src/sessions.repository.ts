@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isDuplicateKeyError } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
-import { RefreshToken, RefreshTokenRecord, Session, SessionRecord, SessionRevocation } from './session.schema';
+import {
+  RefreshToken,
+  RefreshTokenRecord,
+  Session,
+  SessionRecord,
+  SessionRevocation,
+} from './session.schema';
 
 export interface NewRefreshToken {
   id: string;
@@ -45,7 +51,10 @@ export class SessionsRepository {
   }
 
   /** Ends a sign-in. Idempotent: a second revocation keeps the first reason. */
-  async revokeSession(session: Pick<SessionRecord, '_id' | 'userId' | 'expiresAt'>, reason: string): Promise<void> {
+  async revokeSession(
+    session: Pick<SessionRecord, '_id' | 'userId' | 'expiresAt'>,
+    reason: string,
+  ): Promise<void> {
     try {
       await this.revocations.create({
         _id: session._id,

@@ -18,7 +18,7 @@ export class UsersRepository {
   async create(user: NewUser): Promise<UserRecord> {
     try {
       const created = await this.users.create(user);
-      return created.toObject() as UserRecord;
+      return created.toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) {
         throw AccordError.conflict('An account with this email already exists', { field: 'email' });
@@ -39,6 +39,9 @@ export class UsersRepository {
   async findByIds(ids: string[]): Promise<UserRecord[]> {
     const valid = ids.filter(isObjectIdString);
     if (valid.length === 0) return [];
-    return this.users.find({ _id: trusted({ $in: valid }) }).lean<UserRecord[]>().exec();
+    return this.users
+      .find({ _id: trusted({ $in: valid }) })
+      .lean<UserRecord[]>()
+      .exec();
   }
 }

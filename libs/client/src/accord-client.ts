@@ -86,7 +86,11 @@ export class AccordClient {
     for (const [key, value] of Object.entries(init.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers, ...init.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.options.headers,
+      ...init.headers,
+    };
     if (this.options.accessToken) headers.authorization = `Bearer ${this.options.accessToken}`;
     let body: string | undefined;
     if (init.body !== undefined) {
@@ -106,12 +110,18 @@ export class AccordClient {
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
 
-  private async call<T>(method: string, path: string, init: { body?: unknown; query?: Query } = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; query?: Query } = {},
+  ): Promise<T> {
     const response = await this.raw<T | ErrorBody>(method, path, init);
     if (response.status >= 400) {
-      const body = (typeof response.body === 'object' && response.body !== null
-        ? response.body
-        : { statusCode: response.status, code: 'UNKNOWN', message: String(response.body ?? '') }) as ErrorBody;
+      const body = (
+        typeof response.body === 'object' && response.body !== null
+          ? response.body
+          : { statusCode: response.status, code: 'UNKNOWN', message: String(response.body ?? '') }
+      ) as ErrorBody;
       throw new AccordApiError(response.status, body, response.headers);
     }
     return response.body as T;
@@ -146,10 +156,13 @@ export class AccordClient {
       this.call('POST', '/organisations', { body: input }),
     list: (query: OrganisationQuery = {}): Promise<Page<Organisation>> =>
       this.call('GET', '/organisations', { query: { ...query } }),
-    get: (id: string): Promise<Organisation> => this.call('GET', `/organisations/${encodeURIComponent(id)}`),
+    get: (id: string): Promise<Organisation> =>
+      this.call('GET', `/organisations/${encodeURIComponent(id)}`),
     setVerified: (id: string, verified: boolean): Promise<Organisation> =>
       this.call('PATCH', `/organisations/${encodeURIComponent(id)}`, { body: { verified } }),
     addMember: (id: string, email: string, role: OrganisationRole): Promise<OrganisationMember> =>
-      this.call('POST', `/organisations/${encodeURIComponent(id)}/members`, { body: { email, role } }),
+      this.call('POST', `/organisations/${encodeURIComponent(id)}/members`, {
+        body: { email, role },
+      }),
   };
 }

@@ -1,6 +1,15 @@
 /** Wire types of the Accord REST API, free of server code so any client can use them. */
 
-export const STAKEHOLDER_TYPES = ['state', 'ngo', 'business', 'union', 'academia', 'intergovernmental', 'nhri', 'other'] as const;
+export const STAKEHOLDER_TYPES = [
+  'state',
+  'ngo',
+  'business',
+  'union',
+  'academia',
+  'intergovernmental',
+  'nhri',
+  'other',
+] as const;
 export type StakeholderType = (typeof STAKEHOLDER_TYPES)[number];
 export type OrganisationRole = 'admin' | 'member';
 

@@ -33,7 +33,12 @@ export function skipFor(query: { page: number; limit: number }): number {
   return (query.page - 1) * query.limit;
 }
 
-export function toPage<S, T>(items: S[], total: number, query: { page: number; limit: number }, map: (item: S) => T): Page<T> {
+export function toPage<S, T>(
+  items: S[],
+  total: number,
+  query: { page: number; limit: number },
+  map: (item: S) => T,
+): Page<T> {
   return { items: items.map(map), total, page: query.page, limit: query.limit };
 }
 

@@ -1,4 +1,8 @@
-import type { MyOrganisationDto, OrganisationMemberResponseDto, OrganisationResponseDto } from './dto/organisation.dto';
+import type {
+  MyOrganisationDto,
+  OrganisationMemberResponseDto,
+  OrganisationResponseDto,
+} from './dto/organisation.dto';
 import type { MemberWithUser, OrganisationRecord } from './organisation.schema';
 import type { OrganisationRole } from './stakeholder-type';
 
@@ -29,7 +33,10 @@ export function toOrganisationResponse(
   };
 }
 
-export function toMyOrganisation(org: OrganisationRecord, role: OrganisationRole): MyOrganisationDto {
+export function toMyOrganisation(
+  org: OrganisationRecord,
+  role: OrganisationRole,
+): MyOrganisationDto {
   return {
     id: org._id.toString(),
     name: org.name,

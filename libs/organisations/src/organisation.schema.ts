@@ -1,6 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { ORGANISATION_ROLES, type OrganisationRole, STAKEHOLDER_TYPES, type StakeholderType } from './stakeholder-type';
+import {
+  ORGANISATION_ROLES,
+  type OrganisationRole,
+  STAKEHOLDER_TYPES,
+  type StakeholderType,
+} from './stakeholder-type';
 
 @Schema({ collection: 'organisations', timestamps: true })
 export class Organisation {
@@ -36,7 +41,10 @@ export type OrganisationRecord = Organisation & { _id: Types.ObjectId };
  * organisation), so concurrent additions never overwrite each other, and the compound unique
  * index stores each person once.
  */
-@Schema({ collection: 'organisation_members', timestamps: { createdAt: 'addedAt', updatedAt: false } })
+@Schema({
+  collection: 'organisation_members',
+  timestamps: { createdAt: 'addedAt', updatedAt: false },
+})
 export class OrganisationMember {
   @Prop({ type: Types.ObjectId, ref: 'Organisation', required: true })
   organisationId!: Types.ObjectId;

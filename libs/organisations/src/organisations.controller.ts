@@ -22,7 +22,6 @@ import {
 } from './dto/organisation.dto';
 import { OrganisationsService } from './organisations.service';
 
-
 @ApiTags('organisations')
 @ApiBearerAuth()
 @Controller('organisations')
@@ -31,15 +30,24 @@ export class OrganisationsController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: OrganisationResponseDto, description: 'The creator becomes its admin' })
+  @ApiCreatedResponse({
+    type: OrganisationResponseDto,
+    description: 'The creator becomes its admin',
+  })
   @ApiConflictResponse({ description: 'An organisation with this name already exists' })
-  create(@CurrentUser() ctx: AuthContext, @Body() dto: CreateOrganisationDto): Promise<OrganisationResponseDto> {
+  create(
+    @CurrentUser() ctx: AuthContext,
+    @Body() dto: CreateOrganisationDto,
+  ): Promise<OrganisationResponseDto> {
     return this.organisations.create(ctx, dto);
   }
 
   @Get()
   @ApiOkResponse({ type: OrganisationPageDto })
-  list(@CurrentUser() ctx: AuthContext, @Query() query: ListOrganisationsQueryDto): Promise<Page<OrganisationResponseDto>> {
+  list(
+    @CurrentUser() ctx: AuthContext,
+    @Query() query: ListOrganisationsQueryDto,
+  ): Promise<Page<OrganisationResponseDto>> {
     return this.organisations.list(ctx, query);
   }
 
@@ -86,9 +94,15 @@ export class MeController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: MeResponseDto, description: 'The signed-in user with their organisations' })
+  @ApiOkResponse({
+    type: MeResponseDto,
+    description: 'The signed-in user with their organisations',
+  })
   async me(@CurrentUser() ctx: AuthContext): Promise<MeResponseDto> {
-    const [user, organisations] = await Promise.all([this.auth.getUser(ctx.userId), this.organisations.listMine(ctx.userId)]);
+    const [user, organisations] = await Promise.all([
+      this.auth.getUser(ctx.userId),
+      this.organisations.listMine(ctx.userId),
+    ]);
     return { ...toUserResponse(user, ctx.isPlatformAdmin), organisations };
   }
 }

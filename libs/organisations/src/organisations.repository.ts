@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AccordError, escapeRegExp, isDuplicateKeyError, isObjectIdString, skipFor } from '@accord/core';
+import {
+  AccordError,
+  escapeRegExp,
+  isDuplicateKeyError,
+  isObjectIdString,
+  skipFor,
+} from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
 import {
   MembershipWithOrganisation,
@@ -36,10 +42,12 @@ export class OrganisationsRepository {
     const createdBy = new Types.ObjectId(input.createdBy);
     let org: OrganisationRecord;
     try {
-      org = (await this.organisations.create({ ...input, createdBy })).toObject() as OrganisationRecord;
+      org = (await this.organisations.create({ ...input, createdBy })).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) {
-        throw AccordError.conflict(`An organisation named "${input.name}" already exists`, { field: 'name' });
+        throw AccordError.conflict(`An organisation named "${input.name}" already exists`, {
+          field: 'name',
+        });
       }
       throw error;
     }
@@ -88,7 +96,10 @@ export class OrganisationsRepository {
       .exec();
   }
 
-  async findMembership(organisationId: Types.ObjectId, userId: string): Promise<OrganisationMemberRecord | null> {
+  async findMembership(
+    organisationId: Types.ObjectId,
+    userId: string,
+  ): Promise<OrganisationMemberRecord | null> {
     if (!isObjectIdString(userId)) return null;
     return this.members
       .findOne({ organisationId, userId: new Types.ObjectId(userId) })
@@ -97,10 +108,16 @@ export class OrganisationsRepository {
   }
 
   /** The caller's memberships among the given organisations, by organisation id. */
-  async membershipsOf(userId: string, organisationIds: Types.ObjectId[]): Promise<Map<string, OrganisationRole>> {
+  async membershipsOf(
+    userId: string,
+    organisationIds: Types.ObjectId[],
+  ): Promise<Map<string, OrganisationRole>> {
     if (organisationIds.length === 0 || !isObjectIdString(userId)) return new Map();
     const rows = await this.members
-      .find({ userId: new Types.ObjectId(userId), organisationId: trusted({ $in: organisationIds }) })
+      .find({
+        userId: new Types.ObjectId(userId),
+        organisationId: trusted({ $in: organisationIds }),
+      })
       .lean<OrganisationMemberRecord[]>()
       .exec();
     return new Map(rows.map((r) => [r.organisationId.toString(), r.role]));
@@ -139,9 +156,13 @@ export class OrganisationsRepository {
   }
 
   /** Adds a member; false when they already are one (the unique index decides). */
-  async addMember(organisationId: Types.ObjectId, userId: Types.ObjectId, role: OrganisationRole): Promise<OrganisationMemberRecord | null> {
+  async addMember(
+    organisationId: Types.ObjectId,
+    userId: Types.ObjectId,
+    role: OrganisationRole,
+  ): Promise<OrganisationMemberRecord | null> {
     try {
-      return (await this.members.create({ organisationId, userId, role })).toObject() as OrganisationMemberRecord;
+      return (await this.members.create({ organisationId, userId, role })).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) return null;
       throw error;

@@ -32,9 +32,17 @@ export class OrganisationsService {
     return this.present(ctx, org);
   }
 
-  async list(ctx: AuthContext, query: ListOrganisationsQueryDto): Promise<Page<OrganisationResponseDto>> {
+  async list(
+    ctx: AuthContext,
+    query: ListOrganisationsQueryDto,
+  ): Promise<Page<OrganisationResponseDto>> {
     const { items, total } = await this.organisations.list(
-      { stakeholderType: query.stakeholderType, country: query.country, verified: query.verified, q: query.q },
+      {
+        stakeholderType: query.stakeholderType,
+        country: query.country,
+        verified: query.verified,
+        q: query.q,
+      },
       query,
     );
     const ids = items.map((org) => org._id);
@@ -59,7 +67,11 @@ export class OrganisationsService {
     return this.present(ctx, await this.require(id));
   }
 
-  async addMember(ctx: AuthContext, id: string, dto: AddOrganisationMemberDto): Promise<OrganisationMemberResponseDto> {
+  async addMember(
+    ctx: AuthContext,
+    id: string,
+    dto: AddOrganisationMemberDto,
+  ): Promise<OrganisationMemberResponseDto> {
     const org = await this.require(id);
     const myRole = (await this.organisations.findMembership(org._id, ctx.userId))?.role ?? null;
     if (!OrganisationAccessPolicy.canManageMembers(ctx, myRole)) {
@@ -67,14 +79,21 @@ export class OrganisationsService {
     }
     const user = await this.users.findByEmail(normalizeEmail(dto.email));
     if (!user) {
-      throw AccordError.notFound(`No Accord account is registered with ${dto.email}; ask them to register first`);
+      throw AccordError.notFound(
+        `No Accord account is registered with ${dto.email}; ask them to register first`,
+      );
     }
     const added = await this.organisations.addMember(org._id, user._id, dto.role);
-    if (!added) throw AccordError.conflict(`${user.displayName} is already a member of ${org.name}`);
+    if (!added)
+      throw AccordError.conflict(`${user.displayName} is already a member of ${org.name}`);
     return toMemberResponse({ ...added, userId: { _id: user._id, displayName: user.displayName } });
   }
 
-  async setVerified(ctx: AuthContext, id: string, verified: boolean): Promise<OrganisationResponseDto> {
+  async setVerified(
+    ctx: AuthContext,
+    id: string,
+    verified: boolean,
+  ): Promise<OrganisationResponseDto> {
     if (!OrganisationAccessPolicy.canVerify(ctx)) {
       throw AccordError.forbidden('Only platform admins can verify organisations');
     }
@@ -98,10 +117,18 @@ export class OrganisationsService {
     return org;
   }
 
-  private async present(ctx: AuthContext, org: OrganisationRecord): Promise<OrganisationResponseDto> {
+  private async present(
+    ctx: AuthContext,
+    org: OrganisationRecord,
+  ): Promise<OrganisationResponseDto> {
     const myRole = (await this.organisations.findMembership(org._id, ctx.userId))?.role ?? null;
-    const members = OrganisationAccessPolicy.canSeeMembers(ctx, myRole) ? await this.organisations.listMembers(org._id) : undefined;
-    const memberCount = members?.length ?? (await this.organisations.countMembers([org._id])).get(org._id.toString()) ?? 0;
+    const members = OrganisationAccessPolicy.canSeeMembers(ctx, myRole)
+      ? await this.organisations.listMembers(org._id)
+      : undefined;
+    const memberCount =
+      members?.length ??
+      (await this.organisations.countMembers([org._id])).get(org._id.toString()) ??
+      0;
     return toOrganisationResponse(org, { memberCount, myRole, members });
   }
 }

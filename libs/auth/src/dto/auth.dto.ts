@@ -2,7 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsJWT, IsString, MaxLength, MinLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterDto {
   @ApiProperty({ example: 'ana@rights.example.org', maxLength: 254 })
@@ -58,7 +59,10 @@ export class UserResponseDto {
   @ApiProperty()
   displayName!: string;
 
-  @ApiProperty({ enum: ['admin', 'user'], description: 'admin for the accounts listed in ADMIN_EMAILS' })
+  @ApiProperty({
+    enum: ['admin', 'user'],
+    description: 'admin for the accounts listed in ADMIN_EMAILS',
+  })
   platformRole!: 'admin' | 'user';
 
   @ApiProperty()

@@ -11,20 +11,28 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     super();
   }
 
-  override canActivate(context: ExecutionContext): boolean | Promise<boolean> | Observable<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+  override canActivate(
+    context: ExecutionContext,
+  ): boolean | Promise<boolean> | Observable<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     return super.canActivate(context);
   }
 
   override handleRequest<TUser>(err: unknown, user: TUser | false, info: unknown): TUser {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('Authentication failed');
     if (!user) {
       const reason = info instanceof Error ? info.message : '';
       if (/no auth token/i.test(reason)) {
-        throw AccordError.unauthorized('Sign in first: send the header Authorization: Bearer <accessToken>');
+        throw AccordError.unauthorized(
+          'Sign in first: send the header Authorization: Bearer <accessToken>',
+        );
       }
-      if (/expired/i.test(reason)) throw AccordError.unauthorized('The access token has expired; refresh it');
+      if (/expired/i.test(reason))
+        throw AccordError.unauthorized('The access token has expired; refresh it');
       throw AccordError.unauthorized('The access token is invalid');
     }
     return user;

@@ -8,7 +8,12 @@ import type { UserRecord } from '../user.schema';
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {
-    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false });
+    super({
+      usernameField: 'email',
+      passwordField: 'password',
+      passReqToCallback: true,
+      session: false,
+    });
   }
 
   validate(req: Request, email: string, password: string): Promise<UserRecord> {

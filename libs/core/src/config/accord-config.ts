@@ -213,14 +213,19 @@ export function ensureSecrets(config: AccordConfig): AccordConfig {
     try {
       stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StoredSecrets>;
     } catch (error) {
-      throw new ConfigError([`${file} is not valid JSON (${(error as Error).message}); delete it to generate new secrets`]);
+      throw new ConfigError([
+        `${file} is not valid JSON (${(error as Error).message}); delete it to generate new secrets`,
+      ]);
     }
   }
   const generated: StoredSecrets = {
     jwtAccessSecret: stored.jwtAccessSecret ?? randomBytes(48).toString('base64url'),
     jwtRefreshSecret: stored.jwtRefreshSecret ?? randomBytes(48).toString('base64url'),
   };
-  if (stored.jwtAccessSecret !== generated.jwtAccessSecret || stored.jwtRefreshSecret !== generated.jwtRefreshSecret) {
+  if (
+    stored.jwtAccessSecret !== generated.jwtAccessSecret ||
+    stored.jwtRefreshSecret !== generated.jwtRefreshSecret
+  ) {
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(generated, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);

@@ -28,7 +28,8 @@ class DatabaseEngineModule {
         {
           provide: DatabaseEngine,
           inject: [AccordConfig, ACCORD_LOGGER],
-          useFactory: (config: AccordConfig, logger: AccordLogger) => DatabaseEngine.open(config, logger),
+          useFactory: (config: AccordConfig, logger: AccordLogger) =>
+            DatabaseEngine.open(config, logger),
         },
       ],
       exports: [DatabaseEngine],

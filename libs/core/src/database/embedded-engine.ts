@@ -1,5 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, WriteStream, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  WriteStream,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -44,7 +54,8 @@ function projectRoot(): string | undefined {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'accord') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'accord')
+          return dir;
       } catch {
         // not ours; keep walking up
       }
@@ -222,7 +233,12 @@ export class EmbeddedEngine {
     });
     writeFileSync(
       lockFile,
-      JSON.stringify({ ownerPid: process.pid, enginePid: child.pid, port, startedAt: new Date().toISOString() } satisfies EngineLock),
+      JSON.stringify({
+        ownerPid: process.pid,
+        enginePid: child.pid,
+        port,
+        startedAt: new Date().toISOString(),
+      } satisfies EngineLock),
     );
     const engine = new EmbeddedEngine(child, port, dbDir, lockFile, logStream);
     const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
@@ -231,7 +247,9 @@ export class EmbeddedEngine {
     while (Date.now() < deadline) {
       if (exitReason !== undefined) break;
       if (await pingOnce(engine.uri)) {
-        options.log?.(`Embedded FerretDB ${FERRETDB_VERSION} (SQLite) ready on 127.0.0.1:${port}, data in ${dbDir}`);
+        options.log?.(
+          `Embedded FerretDB ${FERRETDB_VERSION} (SQLite) ready on 127.0.0.1:${port}, data in ${dbDir}`,
+        );
         return engine;
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -279,7 +297,9 @@ async function pingOnce(uri: string): Promise<boolean> {
 
 function claimLock(lockFile: string, dbDir: string): void {
   if (enginesInThisProcess.has(dbDir)) {
-    throw new EngineStartError(`The data directory ${dbDir} is already served by an engine of this process`);
+    throw new EngineStartError(
+      `The data directory ${dbDir} is already served by an engine of this process`,
+    );
   }
   if (!existsSync(lockFile)) return;
   let lock: EngineLock | undefined;

@@ -9,7 +9,10 @@ import type { ErrorBody } from './error-body';
 import { codeForStatus, ErrorCode, HTTP_STATUS_BY_CODE } from './error-codes';
 
 /** Converts anything thrown while serving a request into the one error contract. */
-export function toErrorBody(exception: unknown, correlationId: string): { body: ErrorBody; retryAfter?: number; unexpected: boolean } {
+export function toErrorBody(
+  exception: unknown,
+  correlationId: string,
+): { body: ErrorBody; retryAfter?: number; unexpected: boolean } {
   if (exception instanceof AccordError) {
     return {
       body: {
@@ -26,24 +29,29 @@ export function toErrorBody(exception: unknown, correlationId: string): { body: 
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const message =
-      typeof response === 'string'
-        ? response
-        : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
-          : String((response as { message?: unknown }).message ?? exception.message);
+    const given =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = Array.isArray(given)
+      ? given.map(String).join('; ')
+      : typeof given === 'string'
+        ? given
+        : exception.message;
     return {
       body: { statusCode: status, code: codeForStatus(status), message, correlationId },
       unexpected: status >= 500,
     };
   }
   if (isDuplicateKeyError(exception)) {
-    const keys = Object.keys((exception as { keyPattern?: Record<string, unknown> }).keyPattern ?? {});
+    const keys = Object.keys(
+      (exception as { keyPattern?: Record<string, unknown> }).keyPattern ?? {},
+    );
     return {
       body: {
         statusCode: HTTP_STATUS_BY_CODE.CONFLICT,
         code: ErrorCode.CONFLICT,
-        message: keys.length ? `A record with this ${keys.join(', ')} already exists` : 'This record already exists',
+        message: keys.length
+          ? `A record with this ${keys.join(', ')} already exists`
+          : 'This record already exists',
         correlationId,
       },
       unexpected: false,
@@ -51,14 +59,28 @@ export function toErrorBody(exception: unknown, correlationId: string): { body: 
   }
   if (exception instanceof MongooseError.CastError) {
     return {
-      body: { statusCode: 400, code: ErrorCode.VALIDATION, message: `${exception.path} has an invalid value`, correlationId },
+      body: {
+        statusCode: 400,
+        code: ErrorCode.VALIDATION,
+        message: `${exception.path} has an invalid value`,
+        correlationId,
+      },
       unexpected: false,
     };
   }
   if (exception instanceof MongooseError.ValidationError) {
-    const details = Object.values(exception.errors).map((e) => ({ field: e.path, message: e.message }));
+    const details = Object.values(exception.errors).map((e) => ({
+      field: e.path,
+      message: e.message,
+    }));
     return {
-      body: { statusCode: 400, code: ErrorCode.VALIDATION, message: details.map((d) => d.message).join('; '), details, correlationId },
+      body: {
+        statusCode: 400,
+        code: ErrorCode.VALIDATION,
+        message: details.map((d) => d.message).join('; '),
+        details,
+        correlationId,
+      },
       unexpected: false,
     };
   }
@@ -84,10 +106,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const correlationId = req.correlationId ?? randomUUID();
     const { body, retryAfter, unexpected } = toErrorBody(exception, correlationId);
     if (unexpected) {
-      this.logger.error({ err: exception, correlationId, method: req.method, url: req.originalUrl }, 'Unexpected error while serving a request');
+      this.logger.error(
+        { err: exception, correlationId, method: req.method, url: req.originalUrl },
+        'Unexpected error while serving a request',
+      );
     }
     if (res.headersSent) return;
-    if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    if (retryAfter !== undefined)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     res.status(body.statusCode).json(body);
   }
 }

@@ -1,4 +1,13 @@
-import { Controller, Get, HttpCode, Inject, Injectable, Module, OnApplicationShutdown, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  Res,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
@@ -58,7 +67,10 @@ export class HealthController {
   @Public()
   @Get()
   @HttpCode(200)
-  @ApiOkResponse({ type: HealthResponseDto, description: 'All dependencies reachable (503 when one is down)' })
+  @ApiOkResponse({
+    type: HealthResponseDto,
+    description: 'All dependencies reachable (503 when one is down)',
+  })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponseDto> {
     const [dbUp, redis] = await Promise.all([this.database.ping(), this.redis.status()]);
     const healthy = dbUp && redis !== 'down';

@@ -9,7 +9,11 @@ export interface RequestWithCorrelation extends Request {
 }
 
 /** Gives every request an id (the caller's X-Request-Id when sane) echoed in the response. */
-export function correlationIdMiddleware(req: RequestWithCorrelation, res: Response, next: NextFunction): void {
+export function correlationIdMiddleware(
+  req: RequestWithCorrelation,
+  res: Response,
+  next: NextFunction,
+): void {
   const given = req.header(CORRELATION_HEADER);
   const id = given && ACCEPTABLE.test(given) ? given : randomUUID();
   req.correlationId = id;

@@ -1,11 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '@accord/core';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsISO31661Alpha2, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { ORGANISATION_ROLES, type OrganisationRole, STAKEHOLDER_TYPES, type StakeholderType } from '../stakeholder-type';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import {
+  ORGANISATION_ROLES,
+  type OrganisationRole,
+  STAKEHOLDER_TYPES,
+  type StakeholderType,
+} from '../stakeholder-type';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+const upper = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Human Rights Defenders Network', maxLength: 200 })
@@ -16,7 +32,9 @@ export class CreateOrganisationDto {
   name!: string;
 
   @ApiProperty({ enum: STAKEHOLDER_TYPES })
-  @IsIn(STAKEHOLDER_TYPES, { message: `stakeholderType must be one of ${STAKEHOLDER_TYPES.join(', ')}` })
+  @IsIn(STAKEHOLDER_TYPES, {
+    message: `stakeholderType must be one of ${STAKEHOLDER_TYPES.join(', ')}`,
+  })
   stakeholderType!: StakeholderType;
 
   @ApiProperty({ example: 'KE', description: 'ISO 3166-1 alpha-2 country code' })
@@ -29,7 +47,9 @@ export class CreateOrganisationDto {
 export class ListOrganisationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STAKEHOLDER_TYPES })
   @IsOptional()
-  @IsIn(STAKEHOLDER_TYPES, { message: `stakeholderType must be one of ${STAKEHOLDER_TYPES.join(', ')}` })
+  @IsIn(STAKEHOLDER_TYPES, {
+    message: `stakeholderType must be one of ${STAKEHOLDER_TYPES.join(', ')}`,
+  })
   stakeholderType?: StakeholderType;
 
   @ApiPropertyOptional({ example: 'KE' })
@@ -47,7 +67,9 @@ export class ListOrganisationsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
   @IsBoolean({ message: 'verified must be true or false' })
   verified?: boolean;
 }
@@ -104,7 +126,11 @@ export class OrganisationResponseDto {
   @ApiProperty()
   memberCount!: number;
 
-  @ApiProperty({ enum: ORGANISATION_ROLES, nullable: true, description: "The caller's role in it, if any" })
+  @ApiProperty({
+    enum: ORGANISATION_ROLES,
+    nullable: true,
+    description: "The caller's role in it, if any",
+  })
   myRole!: OrganisationRole | null;
 
   @ApiPropertyOptional({
