@@ -38,15 +38,16 @@ export async function createAccordApp(
   app.use(correlationIdMiddleware);
   app.use(accessLog(logger));
   app.use(helmet());
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
-  app.use(bodyErrorHandler);
+  // Before the body parsers, so a browser on an allowed origin can read their errors too.
   app.enableCors({
     origin: (origin, callback) =>
       callback(null, origin === undefined || config.corsOrigins.includes(origin)),
     credentials: true,
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(bodyErrorHandler);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
 
@@ -89,6 +90,23 @@ function accessLog(logger: AccordLogger) {
     });
     next();
   };
+}
+
+/** The API speaks JSON: a request body of another type is refused rather than half-read. */
+function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 ||
+    req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || req.is('application/json') || req.is('application/*+json')) {
+    next();
+    return;
+  }
+  res.status(415).json({
+    statusCode: 415,
+    code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    message: `Send the request body as JSON (Content-Type: application/json), not ${req.headers['content-type'] ?? 'an unnamed type'}`,
+    correlationId: (req as RequestWithCorrelation).correlationId,
+  });
 }
 
 /** Body-parser failures (malformed JSON, too large) answered in the error contract. */

@@ -21,7 +21,7 @@ export class UsersRepository {
       return created.toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) {
-        throw AccordError.conflict('An account with this email already exists', { field: 'email' });
+        throw AccordError.conflict('An account with this email already exists', 'email');
       }
       throw error;
     }

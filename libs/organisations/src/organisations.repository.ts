@@ -9,6 +9,7 @@ import {
 } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
 import {
+  normalizeOrganisationName,
   MembershipWithOrganisation,
   MemberWithUser,
   Organisation,
@@ -45,9 +46,7 @@ export class OrganisationsRepository {
       org = (await this.organisations.create({ ...input, createdBy })).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) {
-        throw AccordError.conflict(`An organisation named "${input.name}" already exists`, {
-          field: 'name',
-        });
+        throw AccordError.conflict(`An organisation named "${input.name}" already exists`, 'name');
       }
       throw error;
     }
@@ -74,7 +73,8 @@ export class OrganisationsRepository {
     if (filter.stakeholderType) query.stakeholderType = filter.stakeholderType;
     if (filter.country) query.country = filter.country;
     if (filter.verified !== undefined) query.verified = filter.verified;
-    if (filter.q) query.nameNormalized = trusted({ $regex: escapeRegExp(filter.q.toLowerCase()) });
+    if (filter.q)
+      query.nameNormalized = trusted({ $regex: escapeRegExp(normalizeOrganisationName(filter.q)) });
     const [items, total] = await Promise.all([
       this.organisations
         .find(query)

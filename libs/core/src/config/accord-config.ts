@@ -53,13 +53,13 @@ export class AccordConfig {
   @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
   nodeEnv: (typeof NODE_ENVS)[number] = 'development';
 
-  @IsInt({ message: 'must be a whole number' })
   @Min(0, { message: 'must be between 0 and 65535' })
   @Max(65535, { message: 'must be between 0 and 65535' })
+  @IsInt({ message: 'must be a whole number' })
   port = 3000;
 
-  @IsString()
   @MinLength(1, { message: 'must not be empty' })
+  @IsString()
   host = '0.0.0.0';
 
   @IsOptional()
@@ -68,8 +68,8 @@ export class AccordConfig {
   })
   mongodbUri?: string;
 
-  @IsString()
   @MinLength(1, { message: 'must not be empty' })
+  @IsString()
   dataDir = resolve('data');
 
   @IsOptional()
@@ -77,18 +77,18 @@ export class AccordConfig {
   ferretdbBin?: string;
 
   @ValidateIf((c: AccordConfig) => c.nodeEnv === 'production' || c.jwtAccessSecret !== undefined)
-  @IsString({ message: 'is required when NODE_ENV=production' })
   @MinLength(MIN_SECRET_LENGTH, { message: `must be at least ${MIN_SECRET_LENGTH} characters` })
+  @IsString({ message: 'is required when NODE_ENV=production' })
   jwtAccessSecret!: string;
 
   @ValidateIf((c: AccordConfig) => c.nodeEnv === 'production' || c.jwtRefreshSecret !== undefined)
-  @IsString({ message: 'is required when NODE_ENV=production' })
   @MinLength(MIN_SECRET_LENGTH, { message: `must be at least ${MIN_SECRET_LENGTH} characters` })
+  @IsString({ message: 'is required when NODE_ENV=production' })
   jwtRefreshSecret!: string;
 
-  @IsInt({ message: 'must be a whole number of days' })
   @Min(1, { message: 'must be between 1 and 365' })
   @Max(365, { message: 'must be between 1 and 365' })
+  @IsInt({ message: 'must be a whole number of days' })
   refreshTokenTtlDays = 30;
 
   @IsOptional()
@@ -113,16 +113,16 @@ export class AccordConfig {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: (typeof LOG_LEVELS)[number] = 'info';
 
-  @IsInt({ message: 'must be a whole number' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be a whole number' })
   loginMaxFailuresPerAccount = 5;
 
-  @IsInt({ message: 'must be a whole number' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be a whole number' })
   loginMaxFailuresPerIp = 50;
 
-  @IsInt({ message: 'must be a whole number of seconds' })
   @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be a whole number of seconds' })
   loginThrottleWindowSeconds = 900;
 
   get isProduction(): boolean {
@@ -185,7 +185,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AccordConfig 
   }
   const problems = validateSync(config, { stopAtFirstError: true }).flatMap((error) => {
     const envName = ENV_NAMES[error.property as SettingName] ?? error.property;
-    const shown = env[envName];
+    const raw = env[envName];
+    // Connection strings may carry credentials: show the host part only.
+    const shown =
+      raw !== undefined && /_(URI|URL)$/.test(envName) && raw.includes('@')
+        ? `***${raw.slice(raw.lastIndexOf('@'))}`
+        : raw;
     return Object.values(error.constraints ?? {}).map(
       (message) =>
         `${envName} ${message}${shown !== undefined && !/SECRET/.test(envName) ? ` (got "${shown}")` : ''}`,

@@ -47,8 +47,13 @@ export class AccordError extends Error {
     return new AccordError(ErrorCode.FORBIDDEN, message);
   }
 
-  static conflict(message: string, details?: unknown): AccordError {
-    return new AccordError(ErrorCode.CONFLICT, message, { details });
+  /** A conflict; `field` names the input that collided (details as for validation errors). */
+  static conflict(message: string, field?: string): AccordError {
+    return new AccordError(
+      ErrorCode.CONFLICT,
+      message,
+      field ? { details: [{ field, message }] } : {},
+    );
   }
 
   static unauthorized(message: string): AccordError {

@@ -35,20 +35,26 @@ export class RedisProbe implements OnApplicationShutdown {
 
   async status(): Promise<'up' | 'down' | 'disabled'> {
     if (!this.config.redisUrl) return 'disabled';
-    this.client ??= new Redis(this.config.redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      connectTimeout: 1000,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
-    this.client.on('error', () => undefined);
+    this.client ??= this.connect(this.config.redisUrl);
     try {
       if (this.client.status === 'wait') await this.client.connect();
       return (await this.client.ping()) === 'PONG' ? 'up' : 'down';
     } catch {
       return 'down';
     }
+  }
+
+  private connect(url: string): Redis {
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 1000,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    // A Redis outage is reported by /api/health, not thrown at the process.
+    client.on('error', () => undefined);
+    return client;
   }
 
   onApplicationShutdown(): void {
