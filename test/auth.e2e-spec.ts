@@ -33,8 +33,16 @@ describe('accounts (real engine, real HTTP)', () => {
 
   it('registers, signs in and answers /me', async () => {
     const email = uniqueEmail('ana');
-    const registered = await api.register({ email, password: PASSWORD, displayName: '  Ana Duarte ' });
-    expect(registered.user).toMatchObject({ email, displayName: 'Ana Duarte', platformRole: 'user' });
+    const registered = await api.register({
+      email,
+      password: PASSWORD,
+      displayName: '  Ana Duarte ',
+    });
+    expect(registered.user).toMatchObject({
+      email,
+      displayName: 'Ana Duarte',
+      platformRole: 'user',
+    });
     expect(registered.user.id).toMatch(/^[0-9a-f]{24}$/);
     expect(registered.accessToken).toEqual(expect.any(String));
     expect(registered.refreshToken).toEqual(expect.any(String));
@@ -55,7 +63,9 @@ describe('accounts (real engine, real HTTP)', () => {
 
   it('issues access tokens that expire after 15 minutes', async () => {
     const user = await registerUser(api);
-    const payload = JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString()) as {
+    const payload = JSON.parse(
+      Buffer.from(user.accessToken.split('.')[1], 'base64url').toString(),
+    ) as {
       iat: number;
       exp: number;
     };
@@ -65,7 +75,9 @@ describe('accounts (real engine, real HTTP)', () => {
   it('rejects the same email in another case with 409 and stores one account', async () => {
     const email = uniqueEmail('dup');
     await api.register({ email, password: PASSWORD, displayName: 'First' });
-    const error = await apiError(api.register({ email: email.toUpperCase(), password: PASSWORD, displayName: 'Second' }));
+    const error = await apiError(
+      api.register({ email: email.toUpperCase(), password: PASSWORD, displayName: 'Second' }),
+    );
     expect(error.status).toBe(409);
     expect(error.code).toBe('CONFLICT');
     expect(await users().countDocuments({ emailNormalized: email.toLowerCase() })).toBe(1);
@@ -73,17 +85,29 @@ describe('accounts (real engine, real HTTP)', () => {
 
   it('answers a wrong password and an unknown email with the same 401', async () => {
     const user = await registerUser(api);
-    const wrongPassword = await api.raw('POST', '/auth/login', { body: { email: user.email, password: 'not the password' } });
-    const unknownEmail = await api.raw('POST', '/auth/login', { body: { email: uniqueEmail('nobody'), password: PASSWORD } });
+    const wrongPassword = await api.raw('POST', '/auth/login', {
+      body: { email: user.email, password: 'not the password' },
+    });
+    const unknownEmail = await api.raw('POST', '/auth/login', {
+      body: { email: uniqueEmail('nobody'), password: PASSWORD },
+    });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
     const strip = (body: unknown) => ({ ...(body as object), correlationId: undefined });
     expect(strip(wrongPassword.body)).toEqual(strip(unknownEmail.body));
-    expect(wrongPassword.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Email or password is incorrect' });
+    expect(wrongPassword.body).toMatchObject({
+      statusCode: 401,
+      code: 'UNAUTHORIZED',
+      message: 'Email or password is incorrect',
+    });
   });
 
   it('gives platform admin to the accounts in ADMIN_EMAILS, whatever their case', async () => {
-    const admin = await api.register({ email: 'chair@platform.example', password: PASSWORD, displayName: 'Chair' });
+    const admin = await api.register({
+      email: 'chair@platform.example',
+      password: PASSWORD,
+      displayName: 'Chair',
+    });
     expect(admin.user.platformRole).toBe('admin');
     expect((await api.withToken(admin.accessToken).me()).platformRole).toBe('admin');
   });
@@ -101,15 +125,21 @@ describe('accounts (real engine, real HTTP)', () => {
     });
 
     it('names each missing or invalid field', async () => {
-      const res = await api.raw('POST', '/auth/register', { body: { email: 'not-an-email', password: 'short' } });
+      const res = await api.raw('POST', '/auth/register', {
+        body: { email: 'not-an-email', password: 'short' },
+      });
       expect(res.status).toBe(400);
-      const fields = (res.body as { details: { field: string }[] }).details.map((d) => d.field).sort();
+      const fields = (res.body as { details: { field: string }[] }).details
+        .map((d) => d.field)
+        .sort();
       expect(fields).toEqual(['displayName', 'email', 'password']);
     });
 
     it('refuses operator objects in login instead of matching any account', async () => {
       await registerUser(api);
-      const res = await api.raw('POST', '/auth/login', { body: { email: { $ne: null }, password: { $ne: null } } });
+      const res = await api.raw('POST', '/auth/login', {
+        body: { email: { $ne: null }, password: { $ne: null } },
+      });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION' });
       expect((res.body as { details: { field: string }[] }).details.map((d) => d.field)).toEqual(
@@ -133,7 +163,11 @@ describe('accounts (real engine, real HTTP)', () => {
         body: '{"email": ',
       });
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION', message: expect.stringContaining('JSON') });
+      expect(await res.json()).toMatchObject({
+        statusCode: 400,
+        code: 'VALIDATION',
+        message: expect.stringContaining('JSON'),
+      });
     });
   });
 
@@ -166,7 +200,10 @@ describe('accounts (real engine, real HTTP)', () => {
 
     it('lets exactly one of two concurrent uses of a token win', async () => {
       const user = await registerUser(api);
-      const results = await Promise.allSettled([api.refresh(user.refreshToken), api.refresh(user.refreshToken)]);
+      const results = await Promise.allSettled([
+        api.refresh(user.refreshToken),
+        api.refresh(user.refreshToken),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
     });
@@ -185,7 +222,9 @@ describe('accounts (real engine, real HTTP)', () => {
   describe('logout', () => {
     it('answers 204 and ends the sign-in: refresh and access tokens stop working', async () => {
       const user = await registerUser(api);
-      const res = await api.raw('POST', '/auth/logout', { body: { refreshToken: user.refreshToken } });
+      const res = await api.raw('POST', '/auth/logout', {
+        body: { refreshToken: user.refreshToken },
+      });
       expect(res.status).toBe(204);
       expect((await apiError(api.refresh(user.refreshToken))).status).toBe(401);
       expect((await apiError(user.client.me())).status).toBe(401);
@@ -196,7 +235,10 @@ describe('accounts (real engine, real HTTP)', () => {
     it('requires a bearer token on protected routes', async () => {
       const res = await api.raw('GET', '/me');
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('Authorization') });
+      expect(res.body).toMatchObject({
+        code: 'UNAUTHORIZED',
+        message: expect.stringContaining('Authorization'),
+      });
     });
 
     it('refuses a tampered token', async () => {
@@ -230,10 +272,14 @@ describe('login throttling', () => {
   it('locks an account after repeated failures: 429 with Retry-After, even with the right password', async () => {
     const user = await registerUser(from('198.51.100.1'));
     for (let i = 0; i < 3; i++) {
-      const res = await from(`198.51.100.${10 + i}`).raw('POST', '/auth/login', { body: { email: user.email, password: 'wrong password' } });
+      const res = await from(`198.51.100.${10 + i}`).raw('POST', '/auth/login', {
+        body: { email: user.email, password: 'wrong password' },
+      });
       expect(res.status).toBe(401);
     }
-    const locked = await from('198.51.100.20').raw('POST', '/auth/login', { body: { email: user.email, password: user.password } });
+    const locked = await from('198.51.100.20').raw('POST', '/auth/login', {
+      body: { email: user.email, password: user.password },
+    });
     expect(locked.status).toBe(429);
     expect(locked.body).toMatchObject({ code: 'RATE_LIMITED' });
     const retryAfter = Number(locked.headers.get('retry-after'));
@@ -245,26 +291,56 @@ describe('login throttling', () => {
     const user = await registerUser(from('198.51.100.30'));
     const client = from('198.51.100.31');
     for (let i = 0; i < 2; i++) {
-      await client.raw('POST', '/auth/login', { body: { email: user.email, password: 'wrong password' } });
+      await client.raw('POST', '/auth/login', {
+        body: { email: user.email, password: 'wrong password' },
+      });
     }
-    expect((await client.raw('POST', '/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+    expect(
+      (
+        await client.raw('POST', '/auth/login', {
+          body: { email: user.email, password: user.password },
+        })
+      ).status,
+    ).toBe(200);
     for (let i = 0; i < 2; i++) {
-      expect((await client.raw('POST', '/auth/login', { body: { email: user.email, password: 'wrong password' } })).status).toBe(401);
+      expect(
+        (
+          await client.raw('POST', '/auth/login', {
+            body: { email: user.email, password: 'wrong password' },
+          })
+        ).status,
+      ).toBe(401);
     }
-    expect((await client.raw('POST', '/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+    expect(
+      (
+        await client.raw('POST', '/auth/login', {
+          body: { email: user.email, password: user.password },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('locks an address that fails across many accounts, and only that address', async () => {
     const attacker = from('203.0.113.7');
     for (let i = 0; i < 5; i++) {
-      const res = await attacker.raw('POST', '/auth/login', { body: { email: uniqueEmail('target'), password: 'guess' } });
+      const res = await attacker.raw('POST', '/auth/login', {
+        body: { email: uniqueEmail('target'), password: 'guess' },
+      });
       expect(res.status).toBe(401);
     }
-    const blocked = await attacker.raw('POST', '/auth/login', { body: { email: uniqueEmail('target'), password: 'guess' } });
+    const blocked = await attacker.raw('POST', '/auth/login', {
+      body: { email: uniqueEmail('target'), password: 'guess' },
+    });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
 
     const user = await registerUser(from('203.0.113.8'));
-    expect((await from('203.0.113.9').raw('POST', '/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+    expect(
+      (
+        await from('203.0.113.9').raw('POST', '/auth/login', {
+          body: { email: user.email, password: user.password },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -142,7 +142,9 @@ describe('organisations (real engine, real HTTP)', () => {
         );
         expect(error.status).toBe(409);
         expect(error.code).toBe('CONFLICT');
-        expect(error.details).toEqual([{ field: 'name', message: expect.stringContaining('already exists') }]);
+        expect(error.details).toEqual([
+          { field: 'name', message: expect.stringContaining('already exists') },
+        ]);
       }
       expect(await storedNamed(name)).toBe(1);
       expect((await second.client.me()).organisations).toEqual([]);

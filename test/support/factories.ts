@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { AccordClient, AuthResult, CreateOrganisationInput, Organisation, StakeholderType } from '@accord/client';
+import type {
+  AccordClient,
+  AuthResult,
+  CreateOrganisationInput,
+  Organisation,
+  StakeholderType,
+} from '@accord/client';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -25,7 +31,11 @@ export async function registerUser(
 ): Promise<TestUser> {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? PASSWORD;
-  const result = await anonymous.register({ email, password, displayName: overrides.displayName ?? 'Test User' });
+  const result = await anonymous.register({
+    email,
+    password,
+    displayName: overrides.displayName ?? 'Test User',
+  });
   return { ...result, email, password, client: anonymous.withToken(result.accessToken) };
 }
 

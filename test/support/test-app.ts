@@ -18,7 +18,10 @@ export interface TestApp {
 
 export function engineUri(): string {
   const uri = process.env.ACCORD_TEST_ENGINE_URI;
-  if (!uri) throw new Error('ACCORD_TEST_ENGINE_URI is not set: run e2e tests through jest (its globalSetup starts the engine)');
+  if (!uri)
+    throw new Error(
+      'ACCORD_TEST_ENGINE_URI is not set: run e2e tests through jest (its globalSetup starts the engine)',
+    );
   return uri;
 }
 

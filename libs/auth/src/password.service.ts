@@ -27,7 +27,10 @@ export class PasswordService {
 
   /** Spends the same work as a real check, so an unknown email is not faster to answer. */
   async verifyAgainstNothing(password: string): Promise<false> {
-    this.dummyHash ??= this.hash('accord-timing-equaliser');
+    this.dummyHash ??= this.hash('accord-timing-equaliser').catch((error: unknown) => {
+      this.dummyHash = undefined; // try again next time rather than fail every later sign-in
+      throw error;
+    });
     await this.verify(await this.dummyHash, password);
     return false;
   }

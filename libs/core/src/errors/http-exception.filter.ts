@@ -26,7 +26,7 @@ export function toErrorBody(
       unexpected: false,
     };
   }
-  if (exception instanceof HttpException) {
+  if (exception instanceof HttpException && exception.getStatus() < 500) {
     const status = exception.getStatus();
     const response = exception.getResponse();
     const given =
@@ -38,7 +38,7 @@ export function toErrorBody(
         : exception.message;
     return {
       body: { statusCode: status, code: codeForStatus(status), message, correlationId },
-      unexpected: status >= 500,
+      unexpected: false,
     };
   }
   if (isDuplicateKeyError(exception)) {
