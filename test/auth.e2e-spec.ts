@@ -1,17 +1,8 @@
-import { AccordApiError, type AccordClient } from '@accord/client';
+import { type AccordClient } from '@accord/client';
 import { MongoClient } from 'mongodb';
 import { PASSWORD, registerUser, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-
-async function apiError(promise: Promise<unknown>): Promise<AccordApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AccordApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the API to answer with an error');
-}
+import { apiError } from './support/helpers';
 
 describe('accounts (real engine, real HTTP)', () => {
   let t: TestApp;

@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  AccordApiError,
-  type AccordClient,
-  type Organisation,
-  type RawResponse,
-} from '@accord/client';
+import { type AccordClient, type Organisation, type RawResponse } from '@accord/client';
 import { MongoClient, ObjectId } from 'mongodb';
 import {
   createOrganisation,
@@ -14,16 +9,7 @@ import {
   uniqueName,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-
-async function apiError(promise: Promise<unknown>): Promise<AccordApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AccordApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the API to answer with an error');
-}
+import { apiError } from './support/helpers';
 
 /** The fields named in a validation error's details. */
 function fieldsOf(res: RawResponse): string[] {

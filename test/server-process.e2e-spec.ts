@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { probeProcess } from './support/helpers';
 
 const ROOT = resolve(__dirname, '..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
@@ -114,15 +115,6 @@ async function waitForLogLine(server: Server, text: string): Promise<Record<stri
     });
   });
   return within(found, START_TIMEOUT_MS, `the log line "${text}"`, server);
-}
-
-function probeProcess(pid: number): string | undefined {
-  try {
-    process.kill(pid, 0);
-    return undefined;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code;
-  }
 }
 
 function isFerretdb(pid: number): boolean {

@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAccordApp } from '../../apps/api/src/create-app';
 import { PASSWORD, uniqueEmail } from '../support/factories';
+import { probeProcess } from '../support/helpers';
 
 const FERRETDB = resolve(__dirname, '../../.tools/bin/ferretdb');
 
@@ -60,16 +61,6 @@ function lockPath(dataDir: string): string {
 
 function readLock(dataDir: string): LockContent {
   return JSON.parse(readFileSync(lockPath(dataDir), 'utf8')) as LockContent;
-}
-
-/** The errno of `kill(pid, 0)`: undefined while the process exists, 'ESRCH' once it is gone. */
-function probeProcess(pid: number): string | undefined {
-  try {
-    process.kill(pid, 0);
-    return undefined;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code;
-  }
 }
 
 async function ping(uri: string): Promise<unknown> {

@@ -14,3 +14,4 @@ export * from './http/correlation-id';
 export * from './http/public.decorator';
 export * from './health/health.controller';
 export * from './pagination';
+export * from './validation/transforms';

@@ -1,13 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { TrimString } from '@accord/core';
 import { IsEmail, IsJWT, IsString, MaxLength, MinLength } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterDto {
   @ApiProperty({ example: 'ana@rights.example.org', maxLength: 254 })
-  @Transform(trim)
+  @TrimString()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   @IsString()
@@ -20,7 +17,7 @@ export class RegisterDto {
   password!: string;
 
   @ApiProperty({ example: 'Ana Duarte', maxLength: 100 })
-  @Transform(trim)
+  @TrimString()
   @MinLength(1, { message: 'displayName must not be empty' })
   @MaxLength(100)
   @IsString()
@@ -29,7 +26,7 @@ export class RegisterDto {
 
 export class LoginDto {
   @ApiProperty({ example: 'ana@rights.example.org' })
-  @Transform(trim)
+  @TrimString()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   @IsString()

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@accord/core';
-import { Transform } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { UserResponseDto } from '@accord/auth';
+import { PageQueryDto, QueryBoolean, TrimString, UpperCaseString } from '@accord/core';
 import {
   IsBoolean,
   IsEmail,
@@ -18,14 +18,9 @@ import {
   type StakeholderType,
 } from '../stakeholder-type';
 
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
-const upper = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
-
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Human Rights Defenders Network', maxLength: 200 })
-  @Transform(trim)
+  @TrimString()
   @MinLength(2, { message: 'name must be at least 2 characters long' })
   @MaxLength(200)
   @IsString()
@@ -38,7 +33,7 @@ export class CreateOrganisationDto {
   stakeholderType!: StakeholderType;
 
   @ApiProperty({ example: 'KE', description: 'ISO 3166-1 alpha-2 country code' })
-  @Transform(upper)
+  @UpperCaseString()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as KE or BR' })
   @IsString()
   country!: string;
@@ -54,29 +49,27 @@ export class ListOrganisationsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: 'KE' })
   @IsOptional()
-  @Transform(upper)
+  @UpperCaseString()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as KE or BR' })
   country?: string;
 
   @ApiPropertyOptional({ description: 'Search in the name (case-insensitive)' })
   @IsOptional()
-  @Transform(trim)
+  @TrimString()
   @MaxLength(200)
   @IsString()
   q?: string;
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @QueryBoolean()
   @IsBoolean({ message: 'verified must be true or false' })
   verified?: boolean;
 }
 
 export class AddOrganisationMemberDto {
   @ApiProperty({ example: 'colleague@rights.example.org' })
-  @Transform(trim)
+  @TrimString()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   @IsString()
@@ -160,42 +153,18 @@ export class OrganisationPageDto {
   limit!: number;
 }
 
-export class MyOrganisationDto {
-  @ApiProperty()
-  id!: string;
-
-  @ApiProperty()
-  name!: string;
-
-  @ApiProperty({ enum: STAKEHOLDER_TYPES })
-  stakeholderType!: StakeholderType;
-
-  @ApiProperty()
-  country!: string;
-
-  @ApiProperty()
-  verified!: boolean;
-
+export class MyOrganisationDto extends PickType(OrganisationResponseDto, [
+  'id',
+  'name',
+  'stakeholderType',
+  'country',
+  'verified',
+] as const) {
   @ApiProperty({ enum: ORGANISATION_ROLES })
   role!: OrganisationRole;
 }
 
-export class MeResponseDto {
-  @ApiProperty()
-  id!: string;
-
-  @ApiProperty()
-  email!: string;
-
-  @ApiProperty()
-  displayName!: string;
-
-  @ApiProperty({ enum: ['admin', 'user'] })
-  platformRole!: 'admin' | 'user';
-
-  @ApiProperty()
-  createdAt!: string;
-
+export class MeResponseDto extends UserResponseDto {
   @ApiProperty({ type: [MyOrganisationDto] })
   organisations!: MyOrganisationDto[];
 }
