@@ -15,3 +15,6 @@ export * from './http/public.decorator';
 export * from './health/health.controller';
 export * from './pagination';
 export * from './validation/transforms';
+export * from './text/csv';
+export * from './database/document-lock';
+export * from './http/uploads';

@@ -12,6 +12,7 @@ import mongoose, { Connection } from 'mongoose';
 import { AccordConfig } from '../config/accord-config';
 import { ACCORD_LOGGER, type AccordLogger } from '../logging/logger';
 import { DatabaseEngine } from './database-engine';
+import { DocumentLocks } from './document-lock';
 
 // `$`-operators in input never reach a query, and a filter on an unknown path is an error
 // rather than silently matching everything.
@@ -85,8 +86,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseLifecycle],
-      exports: [DatabaseLifecycle],
+      providers: [DatabaseLifecycle, DocumentLocks],
+      exports: [DatabaseLifecycle, DocumentLocks],
     };
   }
 }
