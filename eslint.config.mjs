@@ -13,6 +13,7 @@ export default tseslint.config(
       'data/**',
       '*.config.js',
       '*.config.mjs',
+      'scripts/**/*.mjs',
     ],
   },
   js.configs.recommended,

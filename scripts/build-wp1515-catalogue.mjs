@@ -16,7 +16,7 @@
 //   ‘…’ quote at the end of a line whose words are repeated elsewhere in the report;
 // - joins the remaining lines with single spaces, so a paragraph broken by a page runs on;
 // - cuts each numbered paragraph from its "N. " up to the next numbered paragraph or heading;
-// - writes each bullet (U+F0B7 and the other private-use markers) as a new line "- ...".
+// - writes each bullet (a private-use character such as U+F0B7) as a new line "- ...".
 //
 // The SDG targets and tags are an editorial reading of each paragraph, kept in CURATION below;
 // targets are given only where the paragraph names the subject of the target.
@@ -41,7 +41,11 @@ const SECTION_TITLES = [
 
 // Headings that are not section titles but still end the paragraph before them: the two
 // sub-headings of the UN section and the conclusion.
-const OTHER_HEADINGS = ['Human Rights Council (HRC) and Treaty Bodies', 'The UN system', 'Conclusion'];
+const OTHER_HEADINGS = [
+  'Human Rights Council (HRC) and Treaty Bodies',
+  'The UN system',
+  'Conclusion',
+];
 
 // The paragraphs that stand under a "Recommendations" heading (issue's list); the script derives
 // the same set from the text and stops if the two differ.
@@ -96,7 +100,10 @@ const CURATION = {
   31: { sdgTargets: [], tags: ['norms', 'public-awareness'] },
   32: { sdgTargets: [], tags: ['un-system', 'security-council', 'sanctions'] },
   39: { sdgTargets: ['10.3'], tags: ['escr', 'inequality'] },
-  40: { sdgTargets: ['16.4', '17.1'], tags: ['taxation', 'illicit-financial-flows', 'development'] },
+  40: {
+    sdgTargets: ['16.4', '17.1'],
+    tags: ['taxation', 'illicit-financial-flows', 'development'],
+  },
   41: { sdgTargets: [], tags: ['narrative', 'development', 'public-information'] },
   42: { sdgTargets: ['17.17'], tags: ['partnerships', 'business', 'civil-society'] },
   43: { sdgTargets: ['16.6'], tags: ['accountability', 'escr'] },
@@ -127,8 +134,8 @@ const CURATION = {
   91: { sdgTargets: [], tags: ['hrd', 'digital', 'security'] },
 };
 
-// Private-use characters the PDF extraction uses as bullet markers (U+F0B7 and its neighbours).
-const BULLET = /[\uF0A7\uF0B7\uF0D8\uF076\uF0FC]/;
+// Bullet markers: the PDF extraction writes them as private-use characters (U+F0B7 here).
+const BULLET = /[\uE000-\uF8FF]/;
 const BULLETS = new RegExp(BULLET.source, 'g');
 const PAGE_FOOTER = /Page \d+ of \d+/g;
 

@@ -11,6 +11,9 @@ import {
   HttpExceptionFilter,
 } from '@accord/core';
 import { OrganisationsModule } from '@accord/organisations';
+import { AuditModule } from '@accord/audit';
+import { RecommendationsModule } from '@accord/recommendations';
+import { CoalitionsModule } from '@accord/coalitions';
 
 @Module({})
 export class AppModule {
@@ -23,7 +26,10 @@ export class AppModule {
         DatabaseModule.forRoot(),
         HealthModule,
         AuthModule,
+        AuditModule,
         OrganisationsModule,
+        RecommendationsModule,
+        CoalitionsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

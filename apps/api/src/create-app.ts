@@ -11,6 +11,8 @@ import {
   ErrorCode,
   PinoNestLogger,
   type RequestWithCorrelation,
+  UPLOAD_LIMIT_BYTES,
+  UPLOAD_ROUTES,
 } from '@accord/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -46,6 +48,13 @@ export async function createAccordApp(
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
   });
   app.use(requireJsonBody);
+  // Import routes take whole files: a larger limit, and CSV text besides JSON (multipart is
+  // read by the route's own interceptor).
+  app.use(
+    UPLOAD_ROUTES,
+    express.json({ limit: UPLOAD_LIMIT_BYTES }),
+    express.text({ type: UPLOAD_TEXT_TYPES, limit: UPLOAD_LIMIT_BYTES }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
   app.setGlobalPrefix('api');
@@ -92,12 +101,20 @@ function accessLog(logger: AccordLogger) {
   };
 }
 
+const UPLOAD_TEXT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+
+function describeBytes(bytes: number | undefined): string {
+  if (!bytes) return JSON_BODY_LIMIT;
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 102.4) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
 /** The API speaks JSON: a request body of another type is refused rather than half-read. */
 function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   const hasBody =
     Number(req.headers['content-length'] ?? 0) > 0 ||
     req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || req.is('application/json') || req.is('application/*+json')) {
+  const isUpload = UPLOAD_ROUTES.includes(req.path) && req.is([...UPLOAD_TEXT_TYPES, 'multipart/form-data']);
+  if (!hasBody || isUpload || req.is('application/json') || req.is('application/*+json')) {
     next();
     return;
   }
@@ -117,7 +134,7 @@ function bodyErrorHandler(err: unknown, req: Request, res: Response, next: NextF
     res.status(413).json({
       statusCode: 413,
       code: ErrorCode.PAYLOAD_TOO_LARGE,
-      message: `The request body is larger than ${JSON_BODY_LIMIT}`,
+      message: `The request body is larger than the limit of ${describeBytes((err as { limit?: number }).limit)}`,
       correlationId,
     });
     return;

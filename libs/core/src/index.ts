@@ -18,3 +18,4 @@ export * from './validation/transforms';
 export * from './text/csv';
 export * from './database/document-lock';
 export * from './http/uploads';
+export * from './config/project-root';

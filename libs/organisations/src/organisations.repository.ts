@@ -88,6 +88,15 @@ export class OrganisationsRepository {
     return { items, total };
   }
 
+  async findByIds(ids: Types.ObjectId[]): Promise<OrganisationRecord[]> {
+    if (ids.length === 0) return [];
+    return this.organisations
+      .find({ _id: trusted({ $in: ids }) })
+      .sort({ nameNormalized: 1 })
+      .lean<OrganisationRecord[]>()
+      .exec();
+  }
+
   async setVerified(id: string, verified: boolean): Promise<OrganisationRecord | null> {
     if (!isObjectIdString(id)) return null;
     return this.organisations

@@ -1,3 +1,4 @@
+import type { AuditService } from '@accord/audit';
 import { Types } from 'mongoose';
 import type { AuthContext, UserRecord, UsersRepository } from '@accord/auth';
 import { AccordError, ErrorCode } from '@accord/core';
@@ -137,15 +138,18 @@ describe('OrganisationsService', () => {
   let organisations: ReturnType<typeof mockOrganisationsRepository>;
   let users: ReturnType<typeof mockUsersRepository>;
   let service: OrganisationsService;
+  let audit: { record: jest.Mock };
   let org: OrganisationRecord;
   let existingMember: UserRecord;
 
   beforeEach(() => {
     organisations = mockOrganisationsRepository();
     users = mockUsersRepository();
+    audit = { record: jest.fn().mockResolvedValue(undefined) };
     service = new OrganisationsService(
       organisations as unknown as OrganisationsRepository,
       users as unknown as UsersRepository,
+      audit as unknown as AuditService,
     );
     org = anOrganisation();
     existingMember = aUser();
@@ -196,6 +200,13 @@ describe('OrganisationsService', () => {
             addedAt: '2025-03-01T00:00:00.000Z',
           });
           expect(organisations.addMember).toHaveBeenCalledWith(org._id, invitee._id, 'member');
+          expect(audit.record).toHaveBeenCalledWith(
+            expect.objectContaining({
+              action: 'organisation.member.added',
+              actorId: ctx.userId,
+              target: { type: 'user', id: invitee._id.toString() },
+            }),
+          );
         } else {
           const error = await accordError(attempt);
           expect(error.code).toBe(ErrorCode.FORBIDDEN);
@@ -203,6 +214,7 @@ describe('OrganisationsService', () => {
           expect(organisations.addMember).not.toHaveBeenCalled();
           // A refused caller learns nothing about which emails have accounts.
           expect(users.findByEmail).not.toHaveBeenCalled();
+          expect(audit.record).not.toHaveBeenCalled();
         }
       },
     );
@@ -222,6 +234,9 @@ describe('OrganisationsService', () => {
         if (allowed) {
           await expect(attempt).resolves.toMatchObject({ id: org._id.toString(), verified: true });
           expect(organisations.setVerified).toHaveBeenCalledWith(org._id.toString(), true);
+          expect(audit.record).toHaveBeenCalledWith(
+            expect.objectContaining({ action: 'organisation.verified', actorId: ctx.userId }),
+          );
         } else {
           const error = await accordError(attempt);
           expect(error.code).toBe(ErrorCode.FORBIDDEN);

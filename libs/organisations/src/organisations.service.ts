@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthContext, normalizeEmail, UsersRepository } from '@accord/auth';
-import { AccordError, type Page } from '@accord/core';
+import { AuditService, organisationScope } from '@accord/audit';
+import { AccordError, isObjectIdString, type Page } from '@accord/core';
+import { Types } from 'mongoose';
+import type { OrganisationRole } from './stakeholder-type';
 import type {
   AddOrganisationMemberDto,
   CreateOrganisationDto,
@@ -19,6 +22,7 @@ export class OrganisationsService {
   constructor(
     @Inject(OrganisationsRepository) private readonly organisations: OrganisationsRepository,
     @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async create(ctx: AuthContext, dto: CreateOrganisationDto): Promise<OrganisationResponseDto> {
@@ -28,6 +32,13 @@ export class OrganisationsService {
       stakeholderType: dto.stakeholderType,
       country: dto.country,
       createdBy: ctx.userId,
+    });
+    await this.audit.record({
+      scope: organisationScope(org._id.toString()),
+      actorId: ctx.userId,
+      action: 'organisation.created',
+      target: { type: 'organisation', id: org._id.toString() },
+      data: { name: org.name, stakeholderType: org.stakeholderType, country: org.country },
     });
     return this.present(ctx, org);
   }
@@ -86,6 +97,13 @@ export class OrganisationsService {
     const added = await this.organisations.addMember(org._id, user._id, dto.role);
     if (!added)
       throw AccordError.conflict(`${user.displayName} is already a member of ${org.name}`);
+    await this.audit.record({
+      scope: organisationScope(org._id.toString()),
+      actorId: ctx.userId,
+      action: 'organisation.member.added',
+      target: { type: 'user', id: user._id.toString() },
+      data: { role: dto.role },
+    });
     return toMemberResponse({ ...added, userId: { _id: user._id, displayName: user.displayName } });
   }
 
@@ -99,7 +117,25 @@ export class OrganisationsService {
     }
     const org = await this.organisations.setVerified(id, verified);
     if (!org) throw AccordError.notFound('Organisation not found');
+    await this.audit.record({
+      scope: organisationScope(org._id.toString()),
+      actorId: ctx.userId,
+      action: verified ? 'organisation.verified' : 'organisation.unverified',
+      target: { type: 'organisation', id: org._id.toString() },
+    });
     return this.present(ctx, org);
+  }
+
+  /** The user's role in the organisation, or null (for other domains' rules). */
+  async roleOf(organisationId: string, userId: string): Promise<OrganisationRole | null> {
+    if (!isObjectIdString(organisationId)) return null;
+    return (await this.organisations.findMembership(new Types.ObjectId(organisationId), userId))?.role ?? null;
+  }
+
+  /** Organisations by id, in name order (unknown ids are skipped). */
+  async findByIds(ids: (string | Types.ObjectId)[]): Promise<OrganisationRecord[]> {
+    const valid = ids.map(String).filter(isObjectIdString);
+    return this.organisations.findByIds([...new Set(valid)].map((id) => new Types.ObjectId(id)));
   }
 
   /** The user's organisations with their role in each (for /api/me). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { projectRoot } from './project-root';
 import {
   ArrayUnique,
   IsEmail,
@@ -27,6 +28,7 @@ const ENV_NAMES = {
   mongodbUri: 'MONGODB_URI',
   dataDir: 'DATA_DIR',
   ferretdbBin: 'FERRETDB_BIN',
+  recommendationsDir: 'RECOMMENDATIONS_DIR',
   jwtAccessSecret: 'JWT_ACCESS_SECRET',
   jwtRefreshSecret: 'JWT_REFRESH_SECRET',
   refreshTokenTtlDays: 'REFRESH_TOKEN_TTL_DAYS',
@@ -75,6 +77,10 @@ export class AccordConfig {
   @IsOptional()
   @IsString()
   ferretdbBin?: string;
+
+  /** Catalogue files (JSON) loaded at start; empty disables loading. */
+  @IsString()
+  recommendationsDir = join(projectRoot() ?? process.cwd(), 'data', 'recommendations');
 
   @ValidateIf((c: AccordConfig) => c.nodeEnv === 'production' || c.jwtAccessSecret !== undefined)
   @MinLength(MIN_SECRET_LENGTH, { message: `must be at least ${MIN_SECRET_LENGTH} characters` })

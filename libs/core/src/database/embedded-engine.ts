@@ -11,7 +11,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { projectRoot } from '../config/project-root';
 import { MongoClient } from 'mongodb';
 
 export const FERRETDB_VERSION = '1.24.2';
@@ -44,25 +45,6 @@ export class EngineStartError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'EngineStartError';
-  }
-}
-
-/** The Accord checkout this code runs from (source or dist), found by its package.json. */
-function projectRoot(): string | undefined {
-  let dir = __dirname;
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'accord')
-          return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
 }
 

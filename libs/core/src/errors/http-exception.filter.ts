@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Error as MongooseError } from 'mongoose';
 import type { RequestWithCorrelation } from '../http/correlation-id';
 import { ACCORD_LOGGER, type AccordLogger } from '../logging/logger';
+import { UPLOAD_LIMIT_BYTES } from '../http/uploads';
 import { AccordError, isDuplicateKeyError } from './accord-error';
 import type { ErrorBody } from './error-body';
 import { codeForStatus, ErrorCode, HTTP_STATUS_BY_CODE } from './error-codes';
@@ -37,7 +38,16 @@ export function toErrorBody(
         ? given
         : exception.message;
     return {
-      body: { statusCode: status, code: codeForStatus(status), message, correlationId },
+      body: {
+        statusCode: status,
+        code: codeForStatus(status),
+        // multer's words for an upload over the limit
+        message:
+          status === 413 && message === 'File too large'
+            ? `The file is larger than the limit of ${UPLOAD_LIMIT_BYTES / 1024 / 1024} MB`
+            : message,
+        correlationId,
+      },
       unexpected: false,
     };
   }
