@@ -105,7 +105,9 @@ const UPLOAD_TEXT_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
 function describeBytes(bytes: number | undefined): string {
   if (!bytes) return JSON_BODY_LIMIT;
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 102.4) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+  return bytes >= 1024 * 1024
+    ? `${Math.round(bytes / 1024 / 102.4) / 10} MB`
+    : `${Math.round(bytes / 1024)} KB`;
 }
 
 /** The API speaks JSON: a request body of another type is refused rather than half-read. */
@@ -113,7 +115,8 @@ function requireJsonBody(req: Request, res: Response, next: NextFunction): void 
   const hasBody =
     Number(req.headers['content-length'] ?? 0) > 0 ||
     req.headers['transfer-encoding'] !== undefined;
-  const isUpload = UPLOAD_ROUTES.includes(req.path) && req.is([...UPLOAD_TEXT_TYPES, 'multipart/form-data']);
+  const isUpload =
+    UPLOAD_ROUTES.includes(req.path) && req.is([...UPLOAD_TEXT_TYPES, 'multipart/form-data']);
   if (!hasBody || isUpload || req.is('application/json') || req.is('application/*+json')) {
     next();
     return;

@@ -15,14 +15,17 @@ export class AuditRepository {
   /** Appends; null when entry `seq` of the scope already exists (another writer won). */
   async append(entry: AuditEntry): Promise<AuditEntryRecord | null> {
     try {
-      return (await this.entries.create(entry)).toObject() as AuditEntryRecord;
+      return (await this.entries.create(entry)).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) return null;
       throw error;
     }
   }
 
-  async page(scope: string, page: { page: number; limit: number }): Promise<{ items: AuditEntryRecord[]; total: number }> {
+  async page(
+    scope: string,
+    page: { page: number; limit: number },
+  ): Promise<{ items: AuditEntryRecord[]; total: number }> {
     const [items, total] = await Promise.all([
       this.entries
         .find({ scope })

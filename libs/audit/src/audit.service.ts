@@ -37,7 +37,8 @@ export interface AuditIntegrity {
 }
 
 export const coalitionScope = (coalitionId: string): string => `coalition:${coalitionId}`;
-export const organisationScope = (organisationId: string): string => `organisation:${organisationId}`;
+export const organisationScope = (organisationId: string): string =>
+  `organisation:${organisationId}`;
 export const PLATFORM_SCOPE = 'platform';
 
 const MAX_APPEND_ATTEMPTS = 20;
@@ -89,7 +90,12 @@ export class AuditService {
     let expectedSeq = 1;
     let checked = 0;
     for await (const entry of this.entries.inOrder(scope)) {
-      const broken = (problem: string): AuditIntegrity => ({ ok: false, checked, brokenAtSeq: entry.seq, problem });
+      const broken = (problem: string): AuditIntegrity => ({
+        ok: false,
+        checked,
+        brokenAtSeq: entry.seq,
+        problem,
+      });
       if (entry.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing`);
       if (entry.prevHash !== prevHash) return broken('it does not link to the previous entry');
       const recomputed = hashEntry({

@@ -1,5 +1,20 @@
 import type {
+  AuditPage,
   AuthResult,
+  CoalitionDetail,
+  Coalition,
+  CoalitionMember,
+  CoalitionQuery,
+  CoalitionRole,
+  CreateCoalitionInput,
+  CreatedInvitation,
+  ImportResult,
+  Invitation,
+  JoinRequest,
+  MyInvitation,
+  Recommendation,
+  RecommendationDetail,
+  RecommendationQuery,
   CreateOrganisationInput,
   ErrorBody,
   Health,
@@ -50,7 +65,10 @@ export interface AccordClientOptions {
 export interface RawResponse<T = unknown> {
   status: number;
   headers: Headers;
+  /** Parsed JSON for JSON answers, else the text. */
   body: T;
+  /** The body exactly as received. */
+  text: string;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -80,7 +98,13 @@ export class AccordClient {
   async raw<T = unknown>(
     method: string,
     path: string,
-    init: { body?: unknown; query?: Query; headers?: Record<string, string> } = {},
+    init: {
+      body?: unknown;
+      query?: Query;
+      headers?: Record<string, string>;
+      /** A body sent as it is (a CSV file, multipart form data); `body` is JSON-encoded instead. */
+      rawBody?: string | Blob | FormData;
+    } = {},
   ): Promise<RawResponse<T>> {
     const url = new URL(`/api${path}`, this.options.baseUrl);
     for (const [key, value] of Object.entries(init.query ?? {})) {
@@ -92,28 +116,36 @@ export class AccordClient {
       ...init.headers,
     };
     if (this.options.accessToken) headers.authorization = `Bearer ${this.options.accessToken}`;
-    let body: string | undefined;
+    let body: string | Blob | FormData | undefined = init.rawBody;
     if (init.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.body);
     }
     const response = await this.fetchImpl(url, { method, headers, body });
     const text = await response.text();
-    let parsed: unknown = undefined;
-    if (text.length > 0) {
+    let parsed: unknown = text.length > 0 ? text : undefined;
+    if (
+      text.length > 0 &&
+      /json/i.test(response.headers.get('content-type') ?? 'application/json')
+    ) {
       try {
         parsed = JSON.parse(text);
       } catch {
         parsed = text;
       }
     }
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
   private async call<T>(
     method: string,
     path: string,
-    init: { body?: unknown; query?: Query } = {},
+    init: {
+      body?: unknown;
+      query?: Query;
+      rawBody?: string | Blob | FormData;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<T> {
     const response = await this.raw<T | ErrorBody>(method, path, init);
     if (response.status >= 400) {
@@ -163,6 +195,103 @@ export class AccordClient {
     addMember: (id: string, email: string, role: OrganisationRole): Promise<OrganisationMember> =>
       this.call('POST', `/organisations/${encodeURIComponent(id)}/members`, {
         body: { email, role },
+      }),
+  };
+
+  readonly recommendations = {
+    list: (query: RecommendationQuery = {}): Promise<Page<Recommendation>> =>
+      this.call('GET', '/recommendations', { query: { ...query } }),
+    get: (idOrCode: string): Promise<RecommendationDetail> =>
+      this.call('GET', `/recommendations/${encodeURIComponent(idOrCode)}`),
+    /** Imports a catalogue file (platform admins): CSV text, or JSON rows. */
+    importCsv: (csv: string): Promise<ImportResult> =>
+      this.call('POST', '/recommendations/import', {
+        rawBody: csv,
+        headers: { 'content-type': 'text/csv' },
+      }),
+    importJson: (rows: unknown): Promise<ImportResult> =>
+      this.call('POST', '/recommendations/import', { body: rows }),
+    /** The catalogue file as text (CSV or JSON). */
+    export: async (format: 'csv' | 'json' = 'csv'): Promise<string> => {
+      const response = await this.raw<string>('GET', '/recommendations/export', {
+        query: { format },
+        headers: { accept: format === 'csv' ? 'text/csv' : 'application/json' },
+      });
+      if (response.status >= 400) {
+        throw new AccordApiError(
+          response.status,
+          response.body as unknown as ErrorBody,
+          response.headers,
+        );
+      }
+      return response.text;
+    },
+  };
+
+  readonly coalitions = {
+    create: (input: CreateCoalitionInput): Promise<CoalitionDetail> =>
+      this.call('POST', '/coalitions', { body: input }),
+    list: (query: CoalitionQuery = {}): Promise<Page<Coalition>> =>
+      this.call('GET', '/coalitions', {
+        query: { ...query, mine: query.mine === undefined ? undefined : String(query.mine) },
+      }),
+    get: (id: string): Promise<CoalitionDetail> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(id)}`),
+    requestToJoin: (id: string, organisationId: string, message?: string): Promise<JoinRequest> =>
+      this.call('POST', `/coalitions/${encodeURIComponent(id)}/join-requests`, {
+        body: message === undefined ? { organisationId } : { organisationId, message },
+      }),
+    joinRequests: (
+      id: string,
+      query: { status?: JoinRequest['status']; page?: number; limit?: number } = {},
+    ): Promise<Page<JoinRequest>> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(id)}/join-requests`, {
+        query: { ...query },
+      }),
+    approveJoinRequest: (id: string, requestId: string): Promise<JoinRequest> =>
+      this.call(
+        'POST',
+        `/coalitions/${encodeURIComponent(id)}/join-requests/${encodeURIComponent(requestId)}/approve`,
+      ),
+    rejectJoinRequest: (id: string, requestId: string): Promise<JoinRequest> =>
+      this.call(
+        'POST',
+        `/coalitions/${encodeURIComponent(id)}/join-requests/${encodeURIComponent(requestId)}/reject`,
+      ),
+    invite: (
+      id: string,
+      input: { email: string; role: CoalitionRole; organisationId?: string },
+    ): Promise<CreatedInvitation> =>
+      this.call('POST', `/coalitions/${encodeURIComponent(id)}/invitations`, { body: input }),
+    invitations: (
+      id: string,
+      query: { page?: number; limit?: number } = {},
+    ): Promise<Page<Invitation>> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(id)}/invitations`, {
+        query: { ...query },
+      }),
+    changeRole: (id: string, userId: string, role: CoalitionRole): Promise<CoalitionMember> =>
+      this.call(
+        'PATCH',
+        `/coalitions/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+        { body: { role } },
+      ),
+    removeMember: (id: string, userId: string): Promise<void> =>
+      this.call(
+        'DELETE',
+        `/coalitions/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+      ),
+    leave: (id: string): Promise<void> =>
+      this.call('POST', `/coalitions/${encodeURIComponent(id)}/leave`),
+    audit: (id: string, query: { page?: number; limit?: number } = {}): Promise<AuditPage> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(id)}/audit`, { query: { ...query } }),
+  };
+
+  readonly invitations = {
+    mine: (): Promise<MyInvitation[]> => this.call('GET', '/invitations'),
+    accept: (token: string, organisationId?: string): Promise<CoalitionDetail> =>
+      this.call('POST', `/invitations/${encodeURIComponent(token)}/accept`, {
+        body: organisationId === undefined ? {} : { organisationId },
       }),
   };
 }

@@ -102,3 +102,153 @@ export interface OrganisationQuery {
   page?: number;
   limit?: number;
 }
+
+export type CoalitionRole = 'observer' | 'member' | 'moderator' | 'organiser';
+export type CoalitionVisibility = 'public' | 'private';
+
+export interface Recommendation {
+  id: string;
+  code: string;
+  text: string;
+  theme: string;
+  source: { document: string; paragraph: string };
+  sdgTargets: string[];
+  tags: string[];
+  recommendingState: string | null;
+  mechanism: string | null;
+  response: 'supported' | 'noted' | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CoalitionSummary {
+  id: string;
+  name: string;
+  visibility: CoalitionVisibility;
+  memberOrganisationCount: number;
+  multiStakeholder: boolean;
+}
+
+export interface RecommendationDetail extends Recommendation {
+  coalitionCount: number;
+  coalitions: CoalitionSummary[];
+}
+
+export interface RecommendationQuery {
+  theme?: string;
+  q?: string;
+  sdg?: string;
+  page?: number;
+  limit?: number;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+}
+
+export interface StakeholderMix {
+  counts: Record<StakeholderType, number>;
+  organisations: number;
+  types: number;
+  multiStakeholder: boolean;
+}
+
+export interface Coalition {
+  id: string;
+  name: string;
+  purpose: string;
+  visibility: CoalitionVisibility;
+  status: 'active' | 'archived';
+  recommendationIds: string[];
+  stakeholderMix: StakeholderMix;
+  memberCount: number;
+  myRole: CoalitionRole | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CoalitionMember {
+  userId: string;
+  displayName: string;
+  organisationId: string;
+  role: CoalitionRole;
+  joinedAt: string;
+}
+
+export interface CoalitionDetail extends Coalition {
+  recommendations: { id: string; code: string; theme: string }[];
+  organisations: {
+    id: string;
+    name: string;
+    stakeholderType: StakeholderType;
+    country: string;
+    verified: boolean;
+  }[];
+  members?: CoalitionMember[];
+}
+
+export interface CreateCoalitionInput {
+  name: string;
+  purpose: string;
+  visibility: CoalitionVisibility;
+  recommendationIds: string[];
+  organisationId: string;
+}
+
+export interface CoalitionQuery {
+  recommendationId?: string;
+  q?: string;
+  visibility?: CoalitionVisibility;
+  mine?: boolean;
+  page?: number;
+  limit?: number;
+}
+
+export interface JoinRequest {
+  id: string;
+  coalitionId: string;
+  userId: string;
+  displayName: string;
+  organisationId: string;
+  message: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface Invitation {
+  id: string;
+  coalitionId: string;
+  email: string;
+  organisationId: string | null;
+  role: CoalitionRole;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface CreatedInvitation extends Invitation {
+  /** Shown once: the invitee accepts with it. */
+  token: string;
+}
+
+export interface MyInvitation extends Invitation {
+  coalitionName: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  seq: number;
+  at: string;
+  actorId: string | null;
+  action: string;
+  target: { type: string; id: string };
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditPage extends Page<AuditEntry> {
+  integrity: { ok: boolean; checked: number; brokenAtSeq?: number; problem?: string };
+}

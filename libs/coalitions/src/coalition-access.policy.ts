@@ -13,69 +13,76 @@ export interface CoalitionSubject {
  */
 export const CoalitionAccessPolicy = {
   /** A private coalition does not exist for non-members. */
-  canView(coalition: CoalitionSubject, role: CoalitionRole | null): boolean {
+  canView: (coalition: CoalitionSubject, role: CoalitionRole | null): boolean => {
     return coalition.visibility === 'public' || role !== null;
   },
 
   /** Observers read; members and above write comments. */
-  canComment(role: CoalitionRole | null): boolean {
+  canComment: (role: CoalitionRole | null): boolean => {
     return role !== null && rankOf(role) >= rankOf('member');
   },
 
-  canModerate(role: CoalitionRole | null): boolean {
+  canModerate: (role: CoalitionRole | null): boolean => {
     return role !== null && rankOf(role) >= rankOf('moderator');
   },
 
-  canOrganise(role: CoalitionRole | null): boolean {
+  canOrganise: (role: CoalitionRole | null): boolean => {
     return role === 'organiser';
   },
 
-  canEditPlan(role: CoalitionRole | null): boolean {
+  canEditPlan: (role: CoalitionRole | null): boolean => {
     return role !== null && rankOf(role) >= rankOf('member');
   },
 
   /** Outsiders may ask to join public coalitions. */
-  canRequestToJoin(coalition: CoalitionSubject, role: CoalitionRole | null): boolean {
+  canRequestToJoin: (coalition: CoalitionSubject, role: CoalitionRole | null): boolean => {
     return coalition.visibility === 'public' && role === null;
   },
 
-  canDecideJoinRequests(role: CoalitionRole | null): boolean {
+  canDecideJoinRequests: (role: CoalitionRole | null): boolean => {
     return CoalitionAccessPolicy.canModerate(role);
   },
 
-  canSeeMembers(role: CoalitionRole | null): boolean {
+  canSeeMembers: (role: CoalitionRole | null): boolean => {
     return role !== null;
   },
 
-  canReadAudit(role: CoalitionRole | null): boolean {
+  canReadAudit: (role: CoalitionRole | null): boolean => {
     return CoalitionAccessPolicy.canOrganise(role);
   },
 
   /** Organisers may grant any role (organiser included); moderators grant member or observer. */
-  canGrantRole(actor: CoalitionRole | null, granted: CoalitionRole): boolean {
+  canGrantRole: (actor: CoalitionRole | null, granted: CoalitionRole): boolean => {
     if (actor === 'organiser') return true;
-    return actor !== null && rankOf(actor) >= rankOf('moderator') && rankOf(granted) < rankOf(actor);
+    return (
+      actor !== null && rankOf(actor) >= rankOf('moderator') && rankOf(granted) < rankOf(actor)
+    );
   },
 
-  canInvite(actor: CoalitionRole | null, invited: CoalitionRole): boolean {
-    return CoalitionAccessPolicy.canModerate(actor) && CoalitionAccessPolicy.canGrantRole(actor, invited);
+  canInvite: (actor: CoalitionRole | null, invited: CoalitionRole): boolean => {
+    return (
+      CoalitionAccessPolicy.canModerate(actor) && CoalitionAccessPolicy.canGrantRole(actor, invited)
+    );
   },
 
   /** Nobody acts on an equal or higher rank. */
-  canActOn(actor: CoalitionRole | null, target: CoalitionRole): boolean {
+  canActOn: (actor: CoalitionRole | null, target: CoalitionRole): boolean => {
     return actor !== null && rankOf(actor) >= rankOf('moderator') && rankOf(actor) > rankOf(target);
   },
 
-  canChangeRole(actor: CoalitionRole | null, target: CoalitionRole, next: CoalitionRole): boolean {
-    return CoalitionAccessPolicy.canActOn(actor, target) && CoalitionAccessPolicy.canGrantRole(actor, next);
+  canChangeRole: (actor: CoalitionRole | null, target: CoalitionRole, next: CoalitionRole): boolean => {
+    return (
+      CoalitionAccessPolicy.canActOn(actor, target) &&
+      CoalitionAccessPolicy.canGrantRole(actor, next)
+    );
   },
 
   /** One's own role may only go down (stepping down). */
-  canChangeOwnRole(current: CoalitionRole, next: CoalitionRole): boolean {
+  canChangeOwnRole: (current: CoalitionRole, next: CoalitionRole): boolean => {
     return rankOf(next) < rankOf(current);
   },
 
-  canRemove(actor: CoalitionRole | null, target: CoalitionRole): boolean {
+  canRemove: (actor: CoalitionRole | null, target: CoalitionRole): boolean => {
     return CoalitionAccessPolicy.canActOn(actor, target);
   },
 };

@@ -2,7 +2,12 @@ import type { StakeholderType } from '@accord/organisations';
 import type { CoalitionRole } from './coalition-roles';
 import type { CoalitionRecord, InvitationRecord } from './coalition.schema';
 import type { MemberWithUser } from './coalitions.repository';
-import type { CoalitionMemberDto, CoalitionResponseDto, InvitationDto, JoinRequestDto } from './dto/coalition.dto';
+import type {
+  CoalitionMemberDto,
+  CoalitionResponseDto,
+  InvitationDto,
+  JoinRequestDto,
+} from './dto/coalition.dto';
 import type { JoinRequestWithUser } from './join-requests.repository';
 import type { StakeholderMix } from './stakeholder-mix';
 
@@ -12,7 +17,11 @@ export interface CoalitionFacts {
   organisationTypes: Map<string, StakeholderType>;
 }
 
-export function toCoalitionResponse(c: CoalitionRecord, facts: CoalitionFacts, myRole: CoalitionRole | null): CoalitionResponseDto {
+export function toCoalitionResponse(
+  c: CoalitionRecord,
+  facts: CoalitionFacts,
+  myRole: CoalitionRole | null,
+): CoalitionResponseDto {
   return {
     id: c._id.toString(),
     name: c.name,

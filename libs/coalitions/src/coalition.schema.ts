@@ -1,6 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
-import { COALITION_ROLES, COALITION_VISIBILITIES, type CoalitionRole, type CoalitionVisibility } from './coalition-roles';
+import {
+  COALITION_ROLES,
+  COALITION_VISIBILITIES,
+  type CoalitionRole,
+  type CoalitionVisibility,
+} from './coalition-roles';
 
 @Schema({ collection: 'coalitions', timestamps: true })
 export class Coalition {

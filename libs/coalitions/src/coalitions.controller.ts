@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -49,13 +60,22 @@ export class CoalitionsController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: CoalitionDetailDto, description: 'The creator is its organiser' })
   @ApiForbiddenResponse({ description: 'The creator does not belong to organisationId' })
-  create(@CurrentUser() ctx: AuthContext, @Body() dto: CreateCoalitionDto): Promise<CoalitionDetailDto> {
+  create(
+    @CurrentUser() ctx: AuthContext,
+    @Body() dto: CreateCoalitionDto,
+  ): Promise<CoalitionDetailDto> {
     return this.coalitions.create(ctx, dto);
   }
 
   @Get()
-  @ApiOkResponse({ type: CoalitionPageDto, description: 'Public coalitions and those the caller belongs to' })
-  list(@CurrentUser() ctx: AuthContext, @Query() query: ListCoalitionsQueryDto): Promise<Page<CoalitionResponseDto>> {
+  @ApiOkResponse({
+    type: CoalitionPageDto,
+    description: 'Public coalitions and those the caller belongs to',
+  })
+  list(
+    @CurrentUser() ctx: AuthContext,
+    @Query() query: ListCoalitionsQueryDto,
+  ): Promise<Page<CoalitionResponseDto>> {
     return this.coalitions.list(ctx, query);
   }
 
@@ -113,8 +133,13 @@ export class CoalitionsController {
 
   @Post(':id/invitations')
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CreatedInvitationDto, description: 'With the token to share (shown once)' })
-  @ApiForbiddenResponse({ description: 'Organisers invite any role; moderators invite members and observers' })
+  @ApiCreatedResponse({
+    type: CreatedInvitationDto,
+    description: 'With the token to share (shown once)',
+  })
+  @ApiForbiddenResponse({
+    description: 'Organisers invite any role; moderators invite members and observers',
+  })
   invite(
     @CurrentUser() ctx: AuthContext,
     @Param('id') id: string,
@@ -135,7 +160,9 @@ export class CoalitionsController {
 
   @Patch(':id/members/:userId')
   @ApiOkResponse({ type: CoalitionMemberDto })
-  @ApiForbiddenResponse({ description: 'Nobody acts on an equal or higher rank; one may only step down oneself' })
+  @ApiForbiddenResponse({
+    description: 'Nobody acts on an equal or higher rank; one may only step down oneself',
+  })
   @ApiConflictResponse({ description: 'The last organiser cannot step down' })
   changeRole(
     @CurrentUser() ctx: AuthContext,
@@ -150,7 +177,11 @@ export class CoalitionsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Removed (or left, when userId is the caller)' })
   @ApiConflictResponse({ description: 'The last organiser cannot leave' })
-  async removeMember(@CurrentUser() ctx: AuthContext, @Param('id') id: string, @Param('userId') userId: string): Promise<void> {
+  async removeMember(
+    @CurrentUser() ctx: AuthContext,
+    @Param('id') id: string,
+    @Param('userId') userId: string,
+  ): Promise<void> {
     await this.coalitions.removeMember(ctx, id, userId);
   }
 
@@ -162,8 +193,15 @@ export class CoalitionsController {
   }
 
   @Get(':id/audit')
-  @ApiOkResponse({ type: AuditPageDto, description: 'Organisers; newest first, with the chain check' })
-  audit(@CurrentUser() ctx: AuthContext, @Param('id') id: string, @Query() query: PageQueryDto): Promise<AuditPageDto> {
+  @ApiOkResponse({
+    type: AuditPageDto,
+    description: 'Organisers; newest first, with the chain check',
+  })
+  audit(
+    @CurrentUser() ctx: AuthContext,
+    @Param('id') id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<AuditPageDto> {
     return this.coalitions.auditLog(ctx, id, query);
   }
 }
@@ -175,7 +213,10 @@ export class InvitationsController {
   constructor(@Inject(InvitationsService) private readonly invitations: InvitationsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [MyInvitationDto], description: "Pending invitations to the caller's email" })
+  @ApiOkResponse({
+    type: [MyInvitationDto],
+    description: "Pending invitations to the caller's email",
+  })
   mine(@CurrentUser() ctx: AuthContext): Promise<MyInvitationDto[]> {
     return this.invitations.mine(ctx);
   }
@@ -184,7 +225,9 @@ export class InvitationsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CoalitionDetailDto, description: 'The caller is now a member' })
   @ApiNotFoundResponse({ description: 'Unknown, used or expired invitation' })
-  @ApiForbiddenResponse({ description: 'Sent to another email, or the caller does not belong to the organisation' })
+  @ApiForbiddenResponse({
+    description: 'Sent to another email, or the caller does not belong to the organisation',
+  })
   accept(
     @CurrentUser() ctx: AuthContext,
     @Param('token') token: string,

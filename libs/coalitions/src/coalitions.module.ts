@@ -53,7 +53,8 @@ export class CoalitionsModule implements OnModuleInit {
   onModuleInit(): void {
     // Recommendation pages show the coalitions working on them, as far as the caller may see.
     this.usage.register({
-      visibleCoalitions: (ctx, recommendationId) => this.coalitions.visibleForRecommendation(ctx, recommendationId),
+      visibleCoalitions: (ctx, recommendationId) =>
+        this.coalitions.visibleForRecommendation(ctx, recommendationId),
     });
   }
 }

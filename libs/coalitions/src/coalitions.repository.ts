@@ -30,8 +30,10 @@ export class CoalitionsRepository {
     @InjectModel(CoalitionMember.name) private readonly members: Model<CoalitionMember>,
   ) {}
 
-  async create(input: Omit<Coalition, 'createdAt' | 'updatedAt' | 'status'>): Promise<CoalitionRecord> {
-    return (await this.coalitions.create(input)).toObject() as CoalitionRecord;
+  async create(
+    input: Omit<Coalition, 'createdAt' | 'updatedAt' | 'status'>,
+  ): Promise<CoalitionRecord> {
+    return (await this.coalitions.create(input)).toObject();
   }
 
   async delete(id: Types.ObjectId): Promise<void> {
@@ -66,7 +68,10 @@ export class CoalitionsRepository {
     return { items, total };
   }
 
-  async allVisible(memberOf: Types.ObjectId[], filter: CoalitionFilter): Promise<CoalitionRecord[]> {
+  async allVisible(
+    memberOf: Types.ObjectId[],
+    filter: CoalitionFilter,
+  ): Promise<CoalitionRecord[]> {
     return this.coalitions
       .find(this.visibleQuery(memberOf, filter))
       .sort({ createdAt: -1, _id: -1 })
@@ -74,14 +79,18 @@ export class CoalitionsRepository {
       .exec();
   }
 
-  private visibleQuery(memberOf: Types.ObjectId[], filter: CoalitionFilter): Record<string, unknown> {
+  private visibleQuery(
+    memberOf: Types.ObjectId[],
+    filter: CoalitionFilter,
+  ): Record<string, unknown> {
     const and: Record<string, unknown>[] = [
       { $or: [{ visibility: 'public' }, { _id: trusted({ $in: memberOf }) }] },
     ];
     if (filter.onlyIds) and.push({ _id: trusted({ $in: filter.onlyIds }) });
     if (filter.visibility) and.push({ visibility: filter.visibility });
     if (filter.recommendationId) and.push({ recommendationIds: filter.recommendationId });
-    if (filter.q) and.push({ searchText: trusted({ $regex: escapeRegExp(filter.q.toLowerCase()) }) });
+    if (filter.q)
+      and.push({ searchText: trusted({ $regex: escapeRegExp(filter.q.toLowerCase()) }) });
     return { $and: and };
   }
 
@@ -95,14 +104,17 @@ export class CoalitionsRepository {
     role: CoalitionRole;
   }): Promise<CoalitionMemberRecord | null> {
     try {
-      return (await this.members.create(member)).toObject() as CoalitionMemberRecord;
+      return (await this.members.create(member)).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) return null;
       throw error;
     }
   }
 
-  async findMember(coalitionId: Types.ObjectId, userId: string): Promise<CoalitionMemberRecord | null> {
+  async findMember(
+    coalitionId: Types.ObjectId,
+    userId: string,
+  ): Promise<CoalitionMemberRecord | null> {
     if (!isObjectIdString(userId)) return null;
     return this.members
       .findOne({ coalitionId, userId: new Types.ObjectId(userId) })
@@ -120,7 +132,10 @@ export class CoalitionsRepository {
     return rows.map((r) => r.coalitionId);
   }
 
-  async rolesOf(userId: string, coalitionIds: Types.ObjectId[]): Promise<Map<string, CoalitionRole>> {
+  async rolesOf(
+    userId: string,
+    coalitionIds: Types.ObjectId[],
+  ): Promise<Map<string, CoalitionRole>> {
     if (!isObjectIdString(userId) || coalitionIds.length === 0) return new Map();
     const rows = await this.members
       .find({ userId: new Types.ObjectId(userId), coalitionId: trusted({ $in: coalitionIds }) })
@@ -139,7 +154,9 @@ export class CoalitionsRepository {
   }
 
   /** (coalition, organisation) pairs of the coalitions' members, for stakeholder mixes. */
-  async memberOrganisations(coalitionIds: Types.ObjectId[]): Promise<{ coalitionId: Types.ObjectId; organisationId: Types.ObjectId }[]> {
+  async memberOrganisations(
+    coalitionIds: Types.ObjectId[],
+  ): Promise<{ coalitionId: Types.ObjectId; organisationId: Types.ObjectId }[]> {
     if (coalitionIds.length === 0) return [];
     return this.members
       .find({ coalitionId: trusted({ $in: coalitionIds }) })
@@ -152,7 +169,10 @@ export class CoalitionsRepository {
     return this.members.countDocuments({ coalitionId, role: 'organiser' }).exec();
   }
 
-  async setRole(memberId: Types.ObjectId, role: CoalitionRole): Promise<CoalitionMemberRecord | null> {
+  async setRole(
+    memberId: Types.ObjectId,
+    role: CoalitionRole,
+  ): Promise<CoalitionMemberRecord | null> {
     return this.members
       .findByIdAndUpdate(memberId, { $set: { role } }, { returnDocument: 'after' })
       .lean<CoalitionMemberRecord>()

@@ -51,7 +51,8 @@ export class CoalitionsService {
     if (!coalition) throw AccordError.notFound(NOT_FOUND_MESSAGE);
     const member = await this.coalitions.findMember(coalition._id, ctx.userId);
     const role = member?.role ?? null;
-    if (!CoalitionAccessPolicy.canView(coalition, role)) throw AccordError.notFound(NOT_FOUND_MESSAGE);
+    if (!CoalitionAccessPolicy.canView(coalition, role))
+      throw AccordError.notFound(NOT_FOUND_MESSAGE);
     return { coalition, member, role };
   }
 
@@ -69,7 +70,9 @@ export class CoalitionsService {
 
   async create(ctx: AuthContext, dto: CreateCoalitionDto): Promise<CoalitionDetailDto> {
     if ((await this.organisations.roleOf(dto.organisationId, ctx.userId)) === null) {
-      throw AccordError.forbidden('You can only create a coalition on behalf of an organisation you belong to');
+      throw AccordError.forbidden(
+        'You can only create a coalition on behalf of an organisation you belong to',
+      );
     }
     const recommendations = await this.recommendations.requireByIds(dto.recommendationIds);
     const coalition = await this.coalitions.create({
@@ -88,7 +91,9 @@ export class CoalitionsService {
     });
     if (!member) {
       await this.coalitions.delete(coalition._id);
-      throw new Error(`The creator of the new coalition ${coalition._id.toString()} was already its member`);
+      throw new Error(
+        `The creator of the new coalition ${coalition._id.toString()} was already its member`,
+      );
     }
     const scope = coalitionScope(coalition._id.toString());
     await this.audit.record({
@@ -96,7 +101,11 @@ export class CoalitionsService {
       actorId: ctx.userId,
       action: 'coalition.created',
       target: { type: 'coalition', id: coalition._id.toString() },
-      data: { name: coalition.name, visibility: coalition.visibility, recommendationIds: coalition.recommendationIds.map(String) },
+      data: {
+        name: coalition.name,
+        visibility: coalition.visibility,
+        recommendationIds: coalition.recommendationIds.map(String),
+      },
     });
     await this.audit.record({
       scope,
@@ -113,7 +122,9 @@ export class CoalitionsService {
     const { items, total } = await this.coalitions.listVisible(
       memberOf,
       {
-        recommendationId: query.recommendationId ? new Types.ObjectId(query.recommendationId) : undefined,
+        recommendationId: query.recommendationId
+          ? new Types.ObjectId(query.recommendationId)
+          : undefined,
         q: query.q,
         visibility: query.visibility,
         onlyIds: query.mine === 'true' ? memberOf : undefined,
@@ -121,9 +132,18 @@ export class CoalitionsService {
       query,
     );
     const ids = items.map((c) => c._id);
-    const [facts, roles] = await Promise.all([this.facts(ids), this.coalitions.rolesOf(ctx.userId, ids)]);
+    const [facts, roles] = await Promise.all([
+      this.facts(ids),
+      this.coalitions.rolesOf(ctx.userId, ids),
+    ]);
     return {
-      items: items.map((c) => toCoalitionResponse(c, facts.get(c._id.toString()) ?? emptyFacts(), roles.get(c._id.toString()) ?? null)),
+      items: items.map((c) =>
+        toCoalitionResponse(
+          c,
+          facts.get(c._id.toString()) ?? emptyFacts(),
+          roles.get(c._id.toString()) ?? null,
+        ),
+      ),
       total,
       page: query.page,
       limit: query.limit,
@@ -135,9 +155,14 @@ export class CoalitionsService {
   }
 
   /** The coalitions working on a recommendation that the caller may see (never others, not even as a count). */
-  async visibleForRecommendation(ctx: AuthContext, recommendationId: string): Promise<CoalitionSummary[]> {
+  async visibleForRecommendation(
+    ctx: AuthContext,
+    recommendationId: string,
+  ): Promise<CoalitionSummary[]> {
     const memberOf = await this.coalitions.coalitionIdsOf(ctx.userId);
-    const coalitions = await this.coalitions.allVisible(memberOf, { recommendationId: new Types.ObjectId(recommendationId) });
+    const coalitions = await this.coalitions.allVisible(memberOf, {
+      recommendationId: new Types.ObjectId(recommendationId),
+    });
     const facts = await this.facts(coalitions.map((c) => c._id));
     return coalitions.map((c) => {
       const f = facts.get(c._id.toString()) ?? emptyFacts();
@@ -155,9 +180,15 @@ export class CoalitionsService {
    * Changes a member's role. Rank rules: nobody acts on an equal or higher rank; one's own role
    * may only go down; the last organiser cannot step down.
    */
-  async changeRole(ctx: AuthContext, coalitionId: string, userId: string, role: CoalitionRole): Promise<CoalitionMemberDto> {
+  async changeRole(
+    ctx: AuthContext,
+    coalitionId: string,
+    userId: string,
+    role: CoalitionRole,
+  ): Promise<CoalitionMemberDto> {
     const { coalition, role: myRole } = await this.access(ctx, coalitionId);
-    if (myRole === null) throw AccordError.forbidden('Only members of this coalition can change roles');
+    if (myRole === null)
+      throw AccordError.forbidden('Only members of this coalition can change roles');
     return this.locks.withLock(membersLockKey(coalition._id), async () => {
       const target = await this.coalitions.findMember(coalition._id, userId);
       if (!target) throw AccordError.notFound('That person is not a member of this coalition');
@@ -173,8 +204,13 @@ export class CoalitionsService {
             : `A ${myRole} cannot make a ${target.role} a ${role}: nobody acts on an equal or higher rank`,
         );
       }
-      if (target.role === 'organiser' && (await this.coalitions.countOrganisers(coalition._id)) <= 1) {
-        throw AccordError.conflict('The last organiser cannot step down; make someone else organiser first');
+      if (
+        target.role === 'organiser' &&
+        (await this.coalitions.countOrganisers(coalition._id)) <= 1
+      ) {
+        throw AccordError.conflict(
+          'The last organiser cannot step down; make someone else organiser first',
+        );
       }
       await this.coalitions.setRole(target._id, role);
       await this.audit.record({
@@ -191,16 +227,24 @@ export class CoalitionsService {
   /** Removes a member (rank rules), or lets the caller leave (`userId` is their own). */
   async removeMember(ctx: AuthContext, coalitionId: string, userId: string): Promise<void> {
     const { coalition, role: myRole } = await this.access(ctx, coalitionId);
-    if (myRole === null) throw AccordError.forbidden('Only members of this coalition can remove members');
+    if (myRole === null)
+      throw AccordError.forbidden('Only members of this coalition can remove members');
     await this.locks.withLock(membersLockKey(coalition._id), async () => {
       const target = await this.coalitions.findMember(coalition._id, userId);
       if (!target) throw AccordError.notFound('That person is not a member of this coalition');
       const self = target.userId.toString() === ctx.userId;
       if (!self && !CoalitionAccessPolicy.canRemove(myRole, target.role)) {
-        throw AccordError.forbidden(`A ${myRole} cannot remove a ${target.role}: nobody acts on an equal or higher rank`);
+        throw AccordError.forbidden(
+          `A ${myRole} cannot remove a ${target.role}: nobody acts on an equal or higher rank`,
+        );
       }
-      if (target.role === 'organiser' && (await this.coalitions.countOrganisers(coalition._id)) <= 1) {
-        throw AccordError.conflict('The last organiser cannot leave; make someone else organiser first');
+      if (
+        target.role === 'organiser' &&
+        (await this.coalitions.countOrganisers(coalition._id)) <= 1
+      ) {
+        throw AccordError.conflict(
+          'The last organiser cannot leave; make someone else organiser first',
+        );
       }
       await this.coalitions.removeMember(target._id);
       await this.audit.record({
@@ -239,14 +283,27 @@ export class CoalitionsService {
   }
 
   async auditLog(ctx: AuthContext, coalitionId: string, page: { page: number; limit: number }) {
-    const { coalition } = await this.accessWith(ctx, coalitionId, CoalitionAccessPolicy.canReadAudit, 'Only organisers can read the audit log');
+    const { coalition } = await this.accessWith(
+      ctx,
+      coalitionId,
+      CoalitionAccessPolicy.canReadAudit,
+      'Only organisers can read the audit log',
+    );
     const scope = coalitionScope(coalition._id.toString());
-    const [entries, integrity] = await Promise.all([this.audit.list(scope, page), this.audit.verify(scope)]);
+    const [entries, integrity] = await Promise.all([
+      this.audit.list(scope, page),
+      this.audit.verify(scope),
+    ]);
     return { ...entries, integrity };
   }
 
-  private async memberDto(coalitionId: Types.ObjectId, userId: string): Promise<CoalitionMemberDto> {
-    const member = (await this.coalitions.listMembers(coalitionId)).find((m) => m.userId?._id.toString() === userId);
+  private async memberDto(
+    coalitionId: Types.ObjectId,
+    userId: string,
+  ): Promise<CoalitionMemberDto> {
+    const member = (await this.coalitions.listMembers(coalitionId)).find(
+      (m) => m.userId?._id.toString() === userId,
+    );
     if (!member) throw AccordError.notFound('That person is not a member of this coalition');
     return toMemberDto(member);
   }
@@ -258,11 +315,21 @@ export class CoalitionsService {
       this.recommendations.findByIds(coalition.recommendationIds),
     ]);
     const organisations = await this.organisations.findByIds(members.map((m) => m.organisationId));
-    const types = new Map<string, StakeholderType>(organisations.map((o) => [o._id.toString(), o.stakeholderType]));
-    const facts: CoalitionFacts = { mix: stakeholderMixOf(types), memberCount: members.length, organisationTypes: types };
+    const types = new Map<string, StakeholderType>(
+      organisations.map((o) => [o._id.toString(), o.stakeholderType]),
+    );
+    const facts: CoalitionFacts = {
+      mix: stakeholderMixOf(types),
+      memberCount: members.length,
+      organisationTypes: types,
+    };
     return {
       ...toCoalitionResponse(coalition, facts, role),
-      recommendations: recommendations.map((r) => ({ id: r._id.toString(), code: r.code, theme: r.theme })),
+      recommendations: recommendations.map((r) => ({
+        id: r._id.toString(),
+        code: r.code,
+        theme: r.theme,
+      })),
       organisations: organisations.map((o) => ({
         id: o._id.toString(),
         name: o.name,
@@ -278,7 +345,9 @@ export class CoalitionsService {
   private async facts(coalitionIds: Types.ObjectId[]): Promise<Map<string, CoalitionFacts>> {
     const pairs = await this.coalitions.memberOrganisations(coalitionIds);
     const organisations = await this.organisations.findByIds(pairs.map((p) => p.organisationId));
-    const typeOf = new Map<string, StakeholderType>(organisations.map((o) => [o._id.toString(), o.stakeholderType]));
+    const typeOf = new Map<string, StakeholderType>(
+      organisations.map((o) => [o._id.toString(), o.stakeholderType]),
+    );
     const byCoalition = new Map<string, { count: number; types: Map<string, StakeholderType> }>();
     for (const pair of pairs) {
       const key = pair.coalitionId.toString();
@@ -289,7 +358,14 @@ export class CoalitionsService {
       byCoalition.set(key, entry);
     }
     return new Map(
-      [...byCoalition].map(([key, entry]) => [key, { mix: stakeholderMixOf(entry.types), memberCount: entry.count, organisationTypes: entry.types }]),
+      [...byCoalition].map(([key, entry]) => [
+        key,
+        {
+          mix: stakeholderMixOf(entry.types),
+          memberCount: entry.count,
+          organisationTypes: entry.types,
+        },
+      ]),
     );
   }
 }

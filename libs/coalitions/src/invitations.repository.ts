@@ -8,17 +8,28 @@ import { Invitation, type InvitationRecord } from './coalition.schema';
 export class InvitationsRepository {
   constructor(@InjectModel(Invitation.name) private readonly invitations: Model<Invitation>) {}
 
-  async create(input: Omit<Invitation, 'status' | 'acceptedBy' | 'acceptedAt' | 'createdAt' | 'updatedAt'>): Promise<InvitationRecord> {
-    return (await this.invitations.create(input)).toObject() as InvitationRecord;
+  async create(
+    input: Omit<Invitation, 'status' | 'acceptedBy' | 'acceptedAt' | 'createdAt' | 'updatedAt'>,
+  ): Promise<InvitationRecord> {
+    return (await this.invitations.create(input)).toObject();
   }
 
   async findByTokenHash(tokenHash: string): Promise<InvitationRecord | null> {
     return this.invitations.findOne({ tokenHash }).lean<InvitationRecord>().exec();
   }
 
-  async listForCoalition(coalitionId: Types.ObjectId, page: { page: number; limit: number }): Promise<{ items: InvitationRecord[]; total: number }> {
+  async listForCoalition(
+    coalitionId: Types.ObjectId,
+    page: { page: number; limit: number },
+  ): Promise<{ items: InvitationRecord[]; total: number }> {
     const [items, total] = await Promise.all([
-      this.invitations.find({ coalitionId }).sort({ createdAt: -1, _id: -1 }).skip(skipFor(page)).limit(page.limit).lean<InvitationRecord[]>().exec(),
+      this.invitations
+        .find({ coalitionId })
+        .sort({ createdAt: -1, _id: -1 })
+        .skip(skipFor(page))
+        .limit(page.limit)
+        .lean<InvitationRecord[]>()
+        .exec(),
       this.invitations.countDocuments({ coalitionId }).exec(),
     ]);
     return { items, total };
@@ -33,6 +44,11 @@ export class InvitationsRepository {
   }
 
   async markAccepted(id: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
-    await this.invitations.updateOne({ _id: id }, { $set: { status: 'accepted', acceptedBy: userId, acceptedAt: new Date() } }).exec();
+    await this.invitations
+      .updateOne(
+        { _id: id },
+        { $set: { status: 'accepted', acceptedBy: userId, acceptedAt: new Date() } },
+      )
+      .exec();
   }
 }

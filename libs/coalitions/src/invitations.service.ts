@@ -40,7 +40,11 @@ export class InvitationsService {
    * Invites someone by email. The answer carries the token, shown this once, for the inviter to
    * share; an invitation to an email without an account waits for them to register.
    */
-  async create(ctx: AuthContext, coalitionId: string, dto: CreateInvitationDto): Promise<CreatedInvitationDto> {
+  async create(
+    ctx: AuthContext,
+    coalitionId: string,
+    dto: CreateInvitationDto,
+  ): Promise<CreatedInvitationDto> {
     const { coalition, role } = await this.coalitions.access(ctx, coalitionId);
     if (!CoalitionAccessPolicy.canInvite(role, dto.role)) {
       throw AccordError.forbidden(
@@ -49,8 +53,13 @@ export class InvitationsService {
           : 'Only moderators and organisers can invite people',
       );
     }
-    if (dto.organisationId && (await this.organisations.findByIds([dto.organisationId])).length === 0) {
-      throw AccordError.validation('No organisation has that id', [{ field: 'organisationId', message: 'No organisation has that id' }]);
+    if (
+      dto.organisationId &&
+      (await this.organisations.findByIds([dto.organisationId])).length === 0
+    ) {
+      throw AccordError.validation('No organisation has that id', [
+        { field: 'organisationId', message: 'No organisation has that id' },
+      ]);
     }
     const token = randomBytes(24).toString('base64url');
     const invitation = await this.invitations.create({
@@ -67,20 +76,41 @@ export class InvitationsService {
       actorId: ctx.userId,
       action: 'coalition.invitation.created',
       target: { type: 'invitation', id: invitation._id.toString() },
-      data: { email: invitation.email, role: invitation.role, organisationId: dto.organisationId ?? null },
+      data: {
+        email: invitation.email,
+        role: invitation.role,
+        organisationId: dto.organisationId ?? null,
+      },
     });
     return { ...toInvitationDto(invitation), token };
   }
 
-  async listForCoalition(ctx: AuthContext, coalitionId: string, page: { page: number; limit: number }): Promise<Page<InvitationDto>> {
-    const { coalition } = await this.coalitions.accessWith(ctx, coalitionId, CoalitionAccessPolicy.canModerate, 'Only moderators and organisers can see invitations');
+  async listForCoalition(
+    ctx: AuthContext,
+    coalitionId: string,
+    page: { page: number; limit: number },
+  ): Promise<Page<InvitationDto>> {
+    const { coalition } = await this.coalitions.accessWith(
+      ctx,
+      coalitionId,
+      CoalitionAccessPolicy.canModerate,
+      'Only moderators and organisers can see invitations',
+    );
     const { items, total } = await this.invitations.listForCoalition(coalition._id, page);
-    return { items: items.map((i) => toInvitationDto(i)), total, page: page.page, limit: page.limit };
+    return {
+      items: items.map((i) => toInvitationDto(i)),
+      total,
+      page: page.page,
+      limit: page.limit,
+    };
   }
 
   /** Pending invitations to the caller's email (including those sent before they registered). */
   async mine(ctx: AuthContext): Promise<MyInvitationDto[]> {
-    const pending = await this.invitations.pendingForEmail(ctx.email.trim().toLowerCase(), new Date());
+    const pending = await this.invitations.pendingForEmail(
+      ctx.email.trim().toLowerCase(),
+      new Date(),
+    );
     const result: MyInvitationDto[] = [];
     for (const invitation of pending) {
       const coalition = await this.coalitionRecords.findById(invitation.coalitionId.toString());
@@ -89,10 +119,20 @@ export class InvitationsService {
     return result;
   }
 
-  async accept(ctx: AuthContext, token: string, dto: AcceptInvitationDto): Promise<CoalitionDetailDto> {
+  async accept(
+    ctx: AuthContext,
+    token: string,
+    dto: AcceptInvitationDto,
+  ): Promise<CoalitionDetailDto> {
     const invitation = await this.invitations.findByTokenHash(hashInvitationToken(token));
-    if (!invitation || invitation.status !== 'pending' || new Date(invitation.expiresAt) <= new Date()) {
-      throw AccordError.notFound('This invitation does not exist, was already used, or has expired');
+    if (
+      !invitation ||
+      invitation.status !== 'pending' ||
+      new Date(invitation.expiresAt) <= new Date()
+    ) {
+      throw AccordError.notFound(
+        'This invitation does not exist, was already used, or has expired',
+      );
     }
     if (invitation.email !== ctx.email.trim().toLowerCase()) {
       throw AccordError.forbidden('This invitation was sent to another email address');
@@ -100,23 +140,38 @@ export class InvitationsService {
     const organisationId = invitation.organisationId?.toString() ?? dto.organisationId;
     if (!organisationId || !isObjectIdString(organisationId)) {
       throw AccordError.validation('Choose the organisation you will act for', [
-        { field: 'organisationId', message: 'organisationId is required: this invitation names no organisation' },
+        {
+          field: 'organisationId',
+          message: 'organisationId is required: this invitation names no organisation',
+        },
       ]);
     }
     if (dto.organisationId && invitation.organisationId && dto.organisationId !== organisationId) {
       throw AccordError.validation('This invitation is for another organisation', [
-        { field: 'organisationId', message: 'The invitation names its organisation; leave organisationId out' },
+        {
+          field: 'organisationId',
+          message: 'The invitation names its organisation; leave organisationId out',
+        },
       ]);
     }
     if ((await this.organisations.roleOf(organisationId, ctx.userId)) === null) {
       throw AccordError.forbidden('You can only join on behalf of an organisation you belong to');
     }
     const coalition = await this.coalitionRecords.findById(invitation.coalitionId.toString());
-    if (!coalition) throw AccordError.notFound('This invitation does not exist, was already used, or has expired');
+    if (!coalition)
+      throw AccordError.notFound(
+        'This invitation does not exist, was already used, or has expired',
+      );
     await this.locks.withLock(membersLockKey(coalition._id), async () => {
       const current = await this.invitations.findByTokenHash(invitation.tokenHash);
-      if (current?.status !== 'pending') throw AccordError.conflict('This invitation was already used');
-      const added = await this.coalitions.addMember(ctx, coalition, { userId: ctx.userId, organisationId, role: invitation.role }, 'invitation');
+      if (current?.status !== 'pending')
+        throw AccordError.conflict('This invitation was already used');
+      const added = await this.coalitions.addMember(
+        ctx,
+        coalition,
+        { userId: ctx.userId, organisationId, role: invitation.role },
+        'invitation',
+      );
       if (!added) throw AccordError.conflict('You are already a member of this coalition');
       await this.invitations.markAccepted(invitation._id, new Types.ObjectId(ctx.userId));
       await this.audit.record({

@@ -21,17 +21,27 @@ export class JoinRequestsRepository {
   }): Promise<JoinRequestRecord | null> {
     try {
       return (
-        await this.requests.create({ ...input, status: 'pending', openKey: `${input.coalitionId.toString()}:${input.userId.toString()}` })
-      ).toObject() as JoinRequestRecord;
+        await this.requests.create({
+          ...input,
+          status: 'pending',
+          openKey: `${input.coalitionId.toString()}:${input.userId.toString()}`,
+        })
+      ).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) return null;
       throw error;
     }
   }
 
-  async findInCoalition(coalitionId: Types.ObjectId, requestId: string): Promise<JoinRequestRecord | null> {
+  async findInCoalition(
+    coalitionId: Types.ObjectId,
+    requestId: string,
+  ): Promise<JoinRequestRecord | null> {
     if (!isObjectIdString(requestId)) return null;
-    return this.requests.findOne({ _id: new Types.ObjectId(requestId), coalitionId }).lean<JoinRequestRecord>().exec();
+    return this.requests
+      .findOne({ _id: new Types.ObjectId(requestId), coalitionId })
+      .lean<JoinRequestRecord>()
+      .exec();
   }
 
   async list(
@@ -58,7 +68,11 @@ export class JoinRequestsRepository {
    * Decides a pending request. Only one decision can win: the `openKey` moves from the
    * shared pending key to this request's own id in the same write that changes the status.
    */
-  async decide(request: JoinRequestRecord, status: 'approved' | 'rejected', decidedBy: Types.ObjectId): Promise<JoinRequestRecord | null> {
+  async decide(
+    request: JoinRequestRecord,
+    status: 'approved' | 'rejected',
+    decidedBy: Types.ObjectId,
+  ): Promise<JoinRequestRecord | null> {
     return this.requests
       .findOneAndUpdate(
         { _id: request._id, status: 'pending' },

@@ -7,7 +7,11 @@ import { Types } from 'mongoose';
 import { CoalitionAccessPolicy } from './coalition-access.policy';
 import { toJoinRequestDto } from './coalition.mapper';
 import { CoalitionsService, membersLockKey } from './coalitions.service';
-import type { CreateJoinRequestDto, JoinRequestDto, ListJoinRequestsQueryDto } from './dto/coalition.dto';
+import type {
+  CreateJoinRequestDto,
+  JoinRequestDto,
+  ListJoinRequestsQueryDto,
+} from './dto/coalition.dto';
 import { JoinRequestsRepository } from './join-requests.repository';
 
 @Injectable()
@@ -21,7 +25,11 @@ export class JoinRequestsService {
   ) {}
 
   /** Asks to join a public coalition, on behalf of an organisation the caller belongs to. */
-  async create(ctx: AuthContext, coalitionId: string, dto: CreateJoinRequestDto): Promise<JoinRequestDto> {
+  async create(
+    ctx: AuthContext,
+    coalitionId: string,
+    dto: CreateJoinRequestDto,
+  ): Promise<JoinRequestDto> {
     const { coalition, role } = await this.coalitions.access(ctx, coalitionId);
     if (role !== null) throw AccordError.conflict('You are already a member of this coalition');
     if (!CoalitionAccessPolicy.canRequestToJoin(coalition, role)) {
@@ -36,7 +44,8 @@ export class JoinRequestsService {
       organisationId: new Types.ObjectId(dto.organisationId),
       message: dto.message ?? null,
     });
-    if (!request) throw AccordError.conflict('You already have a pending request to join this coalition');
+    if (!request)
+      throw AccordError.conflict('You already have a pending request to join this coalition');
     await this.audit.record({
       scope: coalitionScope(coalition._id.toString()),
       actorId: ctx.userId,
@@ -44,10 +53,17 @@ export class JoinRequestsService {
       target: { type: 'join_request', id: request._id.toString() },
       data: { organisationId: dto.organisationId },
     });
-    return toJoinRequestDto({ ...request, userId: { _id: request.userId, displayName: ctx.displayName } });
+    return toJoinRequestDto({
+      ...request,
+      userId: { _id: request.userId, displayName: ctx.displayName },
+    });
   }
 
-  async list(ctx: AuthContext, coalitionId: string, query: ListJoinRequestsQueryDto): Promise<Page<JoinRequestDto>> {
+  async list(
+    ctx: AuthContext,
+    coalitionId: string,
+    query: ListJoinRequestsQueryDto,
+  ): Promise<Page<JoinRequestDto>> {
     const { coalition } = await this.coalitions.accessWith(
       ctx,
       coalitionId,
@@ -58,7 +74,12 @@ export class JoinRequestsService {
     return { items: items.map(toJoinRequestDto), total, page: query.page, limit: query.limit };
   }
 
-  async decide(ctx: AuthContext, coalitionId: string, requestId: string, decision: 'approved' | 'rejected'): Promise<JoinRequestDto> {
+  async decide(
+    ctx: AuthContext,
+    coalitionId: string,
+    requestId: string,
+    decision: 'approved' | 'rejected',
+  ): Promise<JoinRequestDto> {
     const { coalition } = await this.coalitions.accessWith(
       ctx,
       coalitionId,
@@ -68,16 +89,26 @@ export class JoinRequestsService {
     return this.locks.withLock(membersLockKey(coalition._id), async () => {
       const request = await this.requests.findInCoalition(coalition._id, requestId);
       if (!request) throw AccordError.notFound('Join request not found');
-      if (request.status !== 'pending') throw AccordError.conflict(`This request was already ${request.status}`);
+      if (request.status !== 'pending')
+        throw AccordError.conflict(`This request was already ${request.status}`);
       if (decision === 'approved') {
-        const stillInOrganisation = await this.organisations.roleOf(request.organisationId.toString(), request.userId.toString());
+        const stillInOrganisation = await this.organisations.roleOf(
+          request.organisationId.toString(),
+          request.userId.toString(),
+        );
         if (stillInOrganisation === null) {
-          throw AccordError.conflict('The requester no longer belongs to the organisation they asked to join for');
+          throw AccordError.conflict(
+            'The requester no longer belongs to the organisation they asked to join for',
+          );
         }
         await this.coalitions.addMember(
           ctx,
           coalition,
-          { userId: request.userId.toString(), organisationId: request.organisationId.toString(), role: 'member' },
+          {
+            userId: request.userId.toString(),
+            organisationId: request.organisationId.toString(),
+            role: 'member',
+          },
           'join_request',
         );
       }
@@ -86,13 +117,16 @@ export class JoinRequestsService {
       await this.audit.record({
         scope: coalitionScope(coalition._id.toString()),
         actorId: ctx.userId,
-        action: decision === 'approved' ? 'coalition.join_request.approved' : 'coalition.join_request.rejected',
+        action:
+          decision === 'approved'
+            ? 'coalition.join_request.approved'
+            : 'coalition.join_request.rejected',
         target: { type: 'join_request', id: request._id.toString() },
         data: { userId: request.userId.toString() },
       });
-      const [view] = (await this.requests.list(coalition._id, undefined, { page: 1, limit: 100 })).items.filter(
-        (r) => r._id.toString() === request._id.toString(),
-      );
+      const [view] = (
+        await this.requests.list(coalition._id, undefined, { page: 1, limit: 100 })
+      ).items.filter((r) => r._id.toString() === request._id.toString());
       return toJoinRequestDto(view ?? { ...decided, userId: null });
     });
   }

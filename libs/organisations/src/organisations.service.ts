@@ -129,7 +129,10 @@ export class OrganisationsService {
   /** The user's role in the organisation, or null (for other domains' rules). */
   async roleOf(organisationId: string, userId: string): Promise<OrganisationRole | null> {
     if (!isObjectIdString(organisationId)) return null;
-    return (await this.organisations.findMembership(new Types.ObjectId(organisationId), userId))?.role ?? null;
+    return (
+      (await this.organisations.findMembership(new Types.ObjectId(organisationId), userId))?.role ??
+      null
+    );
   }
 
   /** Organisations by id, in name order (unknown ids are skipped). */

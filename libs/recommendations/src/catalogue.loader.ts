@@ -38,10 +38,13 @@ export class CatalogueLoader implements OnApplicationBootstrap {
     const dir = this.config.recommendationsDir;
     if (!dir || !existsSync(dir)) return;
     await this.recommendations.ensureIndexes();
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const file = join(dir, name);
       const inserted = await this.recommendations.insertMissing(readCatalogue(file));
-      if (inserted > 0) this.logger.info({ file, inserted }, `Loaded ${inserted} recommendations from ${name}`);
+      if (inserted > 0)
+        this.logger.info({ file, inserted }, `Loaded ${inserted} recommendations from ${name}`);
     }
   }
 }
@@ -67,8 +70,10 @@ export function readCatalogue(file: string): ReturnType<typeof validateRows> {
     return validateRows({ rows, problems: [] });
   } catch (error) {
     if (error instanceof CatalogueFileError) {
-      const detail = error.problems.map((p) => `entry ${p.row} ${p.field}: ${p.message}`).join('; ');
-      throw new Error(`The catalogue ${file} is not valid: ${detail}`);
+      const detail = error.problems
+        .map((p) => `entry ${p.row} ${p.field}: ${p.message}`)
+        .join('; ');
+      throw new Error(`The catalogue ${file} is not valid: ${detail}`, { cause: error });
     }
     throw error;
   }

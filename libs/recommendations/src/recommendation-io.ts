@@ -29,7 +29,13 @@ export const CATALOGUE_COLUMNS = [
 export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
 
 const LIST_COLUMNS: CatalogueColumn[] = ['sdg_targets', 'tags'];
-const REQUIRED: ('code' | 'text' | 'theme' | 'source_document' | 'source_paragraph')[] = ['code', 'text', 'theme', 'source_document', 'source_paragraph'];
+const REQUIRED: ('code' | 'text' | 'theme' | 'source_document' | 'source_paragraph')[] = [
+  'code',
+  'text',
+  'theme',
+  'source_document',
+  'source_paragraph',
+];
 
 /** One catalogue row as exchanged: lists as arrays, absent values as empty. */
 export interface CatalogueRow {
@@ -78,25 +84,36 @@ function splitList(value: string): string[] {
 }
 
 /** Validates one row and turns it into stored fields; problems are appended to `problems`. */
-export function rowToFields(row: CatalogueRow, rowNumber: number, problems: RowProblem[]): RecommendationFields | null {
+export function rowToFields(
+  row: CatalogueRow,
+  rowNumber: number,
+  problems: RowProblem[],
+): RecommendationFields | null {
   const before = problems.length;
   const problem = (field: string, message: string): void => {
     problems.push({ row: rowNumber, field, message });
   };
   for (const column of REQUIRED) {
-    if (!(row[column] as string).trim()) problem(column, `${column} is required`);
+    if (!(row[column]).trim()) problem(column, `${column} is required`);
   }
   for (const [column, max] of Object.entries(LIMITS) as [CatalogueColumn, number][]) {
     const value = row[column] as string;
-    if (value.length > max) problem(column, `${column} must be at most ${max} characters (it has ${value.length})`);
+    if (value.length > max)
+      problem(column, `${column} must be at most ${max} characters (it has ${value.length})`);
   }
   const code = row.code.trim().toUpperCase();
   if (code && !CODE.test(code)) {
-    problem('code', 'code may hold letters, digits and . _ / - only (at most 64 characters), e.g. WP1515-49');
+    problem(
+      'code',
+      'code may hold letters, digits and . _ / - only (at most 64 characters), e.g. WP1515-49',
+    );
   }
   const paragraph = row.source_paragraph.trim();
   if (paragraph && !PARAGRAPH.test(paragraph)) {
-    problem('source_paragraph', `source_paragraph must be a paragraph number such as 49 or 140.7 (got "${paragraph}")`);
+    problem(
+      'source_paragraph',
+      `source_paragraph must be a paragraph number such as 49 or 140.7 (got "${paragraph}")`,
+    );
   }
   for (const target of row.sdg_targets) {
     const match = SDG_TARGET.exec(target);
@@ -105,7 +122,8 @@ export function rowToFields(row: CatalogueRow, rowNumber: number, problems: RowP
     }
   }
   for (const tag of row.tags) {
-    if (tag.length > 50) problem('tags', `the tag "${tag.slice(0, 20)}…" is longer than 50 characters`);
+    if (tag.length > 50)
+      problem('tags', `the tag "${tag.slice(0, 20)}…" is longer than 50 characters`);
   }
   const response = row.response.trim().toLowerCase();
   if (response && !(UPR_RESPONSES as readonly string[]).includes(response)) {
@@ -150,7 +168,11 @@ export function validateRows(parsed: ParsedCatalogue): RecommendationFields[] {
     if (!result) continue;
     const seen = firstRowOfCode.get(result.code);
     if (seen !== undefined) {
-      problems.push({ row: rowNumber, field: 'code', message: `code ${result.code} already appears in row ${seen}` });
+      problems.push({
+        row: rowNumber,
+        field: 'code',
+        message: `code ${result.code} already appears in row ${seen}`,
+      });
       continue;
     }
     firstRowOfCode.set(result.code, rowNumber);
@@ -174,11 +196,13 @@ export function parseCatalogueCsv(text: string): ParsedCatalogue {
     }
     throw error;
   }
-  if (records.length === 0) throw new CatalogueFileError([{ row: 1, field: 'file', message: 'The file is empty' }]);
+  if (records.length === 0)
+    throw new CatalogueFileError([{ row: 1, field: 'file', message: 'The file is empty' }]);
   const header = records[0].map((h) => h.trim().toLowerCase());
   const headerProblems: RowProblem[] = [];
   for (const column of CATALOGUE_COLUMNS) {
-    if (!header.includes(column)) headerProblems.push({ row: 1, field: column, message: `The header has no ${column} column` });
+    if (!header.includes(column))
+      headerProblems.push({ row: 1, field: column, message: `The header has no ${column} column` });
   }
   header.forEach((name, i) => {
     if (!(CATALOGUE_COLUMNS as readonly string[]).includes(name)) {
@@ -196,11 +220,19 @@ export function parseCatalogueCsv(text: string): ParsedCatalogue {
   const rows = records.slice(1).map((record, i) => {
     const rowNumber = i + 2;
     if (record.length !== header.length) {
-      problems.push({ row: rowNumber, field: 'row', message: `Row ${rowNumber} has ${record.length} fields; the header has ${header.length}` });
+      problems.push({
+        row: rowNumber,
+        field: 'row',
+        message: `Row ${rowNumber} has ${record.length} fields; the header has ${header.length}`,
+      });
     }
-    const cell = (column: CatalogueColumn): string => unneutraliseFormula(record[header.indexOf(column)] ?? '');
+    const cell = (column: CatalogueColumn): string =>
+      unneutraliseFormula(record[header.indexOf(column)] ?? '');
     const row = Object.fromEntries(
-      CATALOGUE_COLUMNS.map((column) => [column, LIST_COLUMNS.includes(column) ? splitList(cell(column)) : cell(column)]),
+      CATALOGUE_COLUMNS.map((column) => [
+        column,
+        LIST_COLUMNS.includes(column) ? splitList(cell(column)) : cell(column),
+      ]),
     ) as unknown as CatalogueRow;
     return { row, rowNumber };
   });
@@ -211,18 +243,29 @@ export function parseCatalogueCsv(text: string): ParsedCatalogue {
 export function parseCatalogueJson(value: unknown): ParsedCatalogue {
   if (!Array.isArray(value)) {
     throw new CatalogueFileError([
-      { row: 1, field: 'file', message: `A JSON catalogue is an array of rows with the fields ${CATALOGUE_COLUMNS.join(', ')}` },
+      {
+        row: 1,
+        field: 'file',
+        message: `A JSON catalogue is an array of rows with the fields ${CATALOGUE_COLUMNS.join(', ')}`,
+      },
     ]);
   }
   const problems: RowProblem[] = [];
   const rows = value.map((item: unknown, i) => {
     const rowNumber = i + 1;
     const row = {} as Record<CatalogueColumn, string | string[]>;
-    const record = (typeof item === 'object' && item !== null && !Array.isArray(item) ? item : {}) as Record<string, unknown>;
-    if (record !== item) problems.push({ row: rowNumber, field: 'row', message: 'Each row must be a JSON object' });
+    const record = (
+      typeof item === 'object' && item !== null && !Array.isArray(item) ? item : {}
+    ) as Record<string, unknown>;
+    if (record !== item)
+      problems.push({ row: rowNumber, field: 'row', message: 'Each row must be a JSON object' });
     for (const key of Object.keys(record)) {
       if (!(CATALOGUE_COLUMNS as readonly string[]).includes(key)) {
-        problems.push({ row: rowNumber, field: key, message: `Unknown field "${key}"; the fields are ${CATALOGUE_COLUMNS.join(', ')}` });
+        problems.push({
+          row: rowNumber,
+          field: key,
+          message: `Unknown field "${key}"; the fields are ${CATALOGUE_COLUMNS.join(', ')}`,
+        });
       }
     }
     for (const column of CATALOGUE_COLUMNS) {
@@ -233,7 +276,11 @@ export function parseCatalogueJson(value: unknown): ParsedCatalogue {
         else if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) {
           row[column] = raw.map((x: string) => x.trim()).filter(Boolean);
         } else {
-          problems.push({ row: rowNumber, field: column, message: `${column} must be a list of strings (or one string separated by ;)` });
+          problems.push({
+            row: rowNumber,
+            field: column,
+            message: `${column} must be a list of strings (or one string separated by ;)`,
+          });
           row[column] = [];
         }
       } else if (raw === undefined || raw === null) {

@@ -51,7 +51,9 @@ const COLUMNS_DOC = `Columns (CSV header and JSON keys): ${CATALOGUE_COLUMNS.joi
 @ApiBearerAuth()
 @Controller('recommendations')
 export class RecommendationsController {
-  constructor(@Inject(RecommendationsService) private readonly recommendations: RecommendationsService) {}
+  constructor(
+    @Inject(RecommendationsService) private readonly recommendations: RecommendationsService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: RecommendationPageDto, description: 'Ordered by source paragraph' })
@@ -61,7 +63,9 @@ export class RecommendationsController {
 
   @Get('export')
   @ApiProduces('text/csv', 'application/json')
-  @ApiOkResponse({ description: `The whole catalogue as a file. ${COLUMNS_DOC} CSV cells that a spreadsheet would run as formulas are prefixed with '.` })
+  @ApiOkResponse({
+    description: `The whole catalogue as a file. ${COLUMNS_DOC} CSV cells that a spreadsheet would run as formulas are prefixed with '.`,
+  })
   async export(@Query() query: ExportQueryDto, @Res() res: Response): Promise<void> {
     const file = await this.recommendations.exportFile(query.format);
     res.setHeader('Content-Type', file.contentType);
@@ -73,9 +77,13 @@ export class RecommendationsController {
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1 } }))
   @ApiConsumes('text/csv', 'application/json', 'multipart/form-data')
-  @ApiBody({ description: `The catalogue file as the body (text/csv or application/json), or multipart with a "file" field. ${COLUMNS_DOC} Upserts by code.` })
+  @ApiBody({
+    description: `The catalogue file as the body (text/csv or application/json), or multipart with a "file" field. ${COLUMNS_DOC} Upserts by code.`,
+  })
   @ApiOkResponse({ type: ImportResultDto })
-  @ApiBadRequestResponse({ description: 'Every problem as { row, field, message }; nothing is stored' })
+  @ApiBadRequestResponse({
+    description: 'Every problem as { row, field, message }; nothing is stored',
+  })
   @ApiForbiddenResponse({ description: 'Platform admins only' })
   @ApiPayloadTooLargeResponse({ description: 'Files over 5 MB' })
   importFile(
@@ -89,7 +97,10 @@ export class RecommendationsController {
   @Get(':idOrCode')
   @ApiOkResponse({ type: RecommendationDetailDto })
   @ApiNotFoundResponse()
-  get(@CurrentUser() ctx: AuthContext, @Param('idOrCode') idOrCode: string): Promise<RecommendationDetailDto> {
+  get(
+    @CurrentUser() ctx: AuthContext,
+    @Param('idOrCode') idOrCode: string,
+  ): Promise<RecommendationDetailDto> {
     return this.recommendations.get(ctx, idOrCode);
   }
 }
@@ -113,7 +124,8 @@ function readUpload(req: Request, file?: UploadedCatalogueFile): CatalogueUpload
     ]);
   }
   if (typeof req.body === 'string') return { format: 'csv', content: req.body };
-  if (req.is('application/json') && req.body !== undefined) return { format: 'json', content: req.body as unknown };
+  if (req.is('application/json') && req.body !== undefined)
+    return { format: 'json', content: req.body as unknown };
   throw new AccordError(
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     'Send the catalogue as text/csv, application/json, or multipart/form-data with a "file" field',

@@ -9,9 +9,17 @@ import { RecommendationsRepository } from './recommendations.repository';
 import { RecommendationsService } from './recommendations.service';
 
 @Module({
-  imports: [AuthModule, MongooseModule.forFeature([{ name: Recommendation.name, schema: RecommendationSchema }])],
+  imports: [
+    AuthModule,
+    MongooseModule.forFeature([{ name: Recommendation.name, schema: RecommendationSchema }]),
+  ],
   controllers: [RecommendationsController],
-  providers: [RecommendationsService, RecommendationsRepository, RecommendationUsageRegistry, CatalogueLoader],
+  providers: [
+    RecommendationsService,
+    RecommendationsRepository,
+    RecommendationUsageRegistry,
+    CatalogueLoader,
+  ],
   exports: [RecommendationsService, RecommendationUsageRegistry],
 })
 export class RecommendationsModule {}

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { escapeRegExp, isDuplicateKeyError, isObjectIdString, skipFor } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
-import { Recommendation, type RecommendationFields, type RecommendationRecord } from './recommendation.schema';
+import {
+  Recommendation,
+  type RecommendationFields,
+  type RecommendationRecord,
+} from './recommendation.schema';
 
 export interface RecommendationFilter {
   theme?: string;
@@ -12,7 +16,9 @@ export interface RecommendationFilter {
 
 @Injectable()
 export class RecommendationsRepository {
-  constructor(@InjectModel(Recommendation.name) private readonly recommendations: Model<Recommendation>) {}
+  constructor(
+    @InjectModel(Recommendation.name) private readonly recommendations: Model<Recommendation>,
+  ) {}
 
   async ensureIndexes(): Promise<void> {
     await this.recommendations.init();
@@ -40,15 +46,25 @@ export class RecommendationsRepository {
   }
 
   async all(): Promise<RecommendationRecord[]> {
-    return this.recommendations.find().sort({ sortKey: 1, code: 1 }).lean<RecommendationRecord[]>().exec();
+    return this.recommendations
+      .find()
+      .sort({ sortKey: 1, code: 1 })
+      .lean<RecommendationRecord[]>()
+      .exec();
   }
 
   async findByIdOrCode(idOrCode: string): Promise<RecommendationRecord | null> {
     if (isObjectIdString(idOrCode)) {
-      const byId = await this.recommendations.findById(idOrCode).lean<RecommendationRecord>().exec();
+      const byId = await this.recommendations
+        .findById(idOrCode)
+        .lean<RecommendationRecord>()
+        .exec();
       if (byId) return byId;
     }
-    return this.recommendations.findOne({ code: idOrCode.trim().toUpperCase() }).lean<RecommendationRecord>().exec();
+    return this.recommendations
+      .findOne({ code: idOrCode.trim().toUpperCase() })
+      .lean<RecommendationRecord>()
+      .exec();
   }
 
   /** The ids among `ids` that exist. */

@@ -22,7 +22,8 @@ import type { RecommendationRecord } from './recommendation.schema';
 import { RecommendationUsageRegistry } from './recommendation-usage';
 import { RecommendationsRepository } from './recommendations.repository';
 
-export type CatalogueUpload = { format: 'csv'; content: string } | { format: 'json'; content: unknown };
+export type CatalogueUpload =
+  { format: 'csv'; content: string } | { format: 'json'; content: unknown };
 
 export interface CatalogueExport {
   contentType: string;
@@ -43,7 +44,12 @@ export class RecommendationsService {
       { theme: query.theme, q: query.q, sdg: query.sdg },
       query,
     );
-    return { items: items.map(toRecommendationResponse), total, page: query.page, limit: query.limit };
+    return {
+      items: items.map(toRecommendationResponse),
+      total,
+      page: query.page,
+      limit: query.limit,
+    };
   }
 
   async get(ctx: AuthContext, idOrCode: string): Promise<RecommendationDetailDto> {
@@ -57,13 +63,18 @@ export class RecommendationsService {
   async requireByIds(ids: string[]): Promise<RecommendationRecord[]> {
     const unique = [...new Set(ids)];
     const invalid = unique.filter((id) => !isObjectIdString(id));
-    const records = await this.recommendations.findByIds(unique.filter(isObjectIdString).map((id) => new Types.ObjectId(id)));
+    const records = await this.recommendations.findByIds(
+      unique.filter(isObjectIdString).map((id) => new Types.ObjectId(id)),
+    );
     const found = new Set(records.map((r) => r._id.toString()));
     const missing = [...invalid, ...unique.filter((id) => isObjectIdString(id) && !found.has(id))];
     if (missing.length > 0) {
       throw AccordError.validation(
         `No recommendation has the id ${missing.join(', ')}`,
-        missing.map((id) => ({ field: 'recommendationIds', message: `No recommendation has the id ${id}` })),
+        missing.map((id) => ({
+          field: 'recommendationIds',
+          message: `No recommendation has the id ${id}`,
+        })),
       );
     }
     return records;
@@ -78,10 +89,15 @@ export class RecommendationsService {
    * nothing is stored, and the answer lists every problem.
    */
   async importFile(ctx: AuthContext, upload: CatalogueUpload): Promise<ImportResultDto> {
-    if (!ctx.isPlatformAdmin) throw AccordError.forbidden('Only platform admins can import recommendations');
+    if (!ctx.isPlatformAdmin)
+      throw AccordError.forbidden('Only platform admins can import recommendations');
     let rows;
     try {
-      rows = validateRows(upload.format === 'csv' ? parseCatalogueCsv(upload.content) : parseCatalogueJson(upload.content));
+      rows = validateRows(
+        upload.format === 'csv'
+          ? parseCatalogueCsv(upload.content)
+          : parseCatalogueJson(upload.content),
+      );
     } catch (error) {
       if (error instanceof CatalogueFileError) {
         throw AccordError.validation(
@@ -106,7 +122,11 @@ export class RecommendationsService {
     const rows = (await this.recommendations.all()).map(recordToRow);
     const date = new Date().toISOString().slice(0, 10);
     return format === 'csv'
-      ? { contentType: 'text/csv; charset=utf-8', filename: `accord-recommendations-${date}.csv`, body: rowsToCsv(rows) }
+      ? {
+          contentType: 'text/csv; charset=utf-8',
+          filename: `accord-recommendations-${date}.csv`,
+          body: rowsToCsv(rows),
+        }
       : {
           contentType: 'application/json; charset=utf-8',
           filename: `accord-recommendations-${date}.json`,

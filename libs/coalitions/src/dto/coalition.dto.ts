@@ -43,7 +43,10 @@ export class CreateCoalitionDto {
   @IsIn(COALITION_VISIBILITIES, { message: 'visibility must be public or private' })
   visibility!: CoalitionVisibility;
 
-  @ApiProperty({ type: [String], description: 'Ids of the recommendations it works on (at least one)' })
+  @ApiProperty({
+    type: [String],
+    description: 'Ids of the recommendations it works on (at least one)',
+  })
   @IsArray({ message: 'recommendationIds must be a list of recommendation ids' })
   @ArrayMinSize(1, { message: 'recommendationIds must name at least one recommendation' })
   @ArrayMaxSize(50)
@@ -74,7 +77,10 @@ export class ListCoalitionsQueryDto extends PageQueryDto {
   @IsIn(COALITION_VISIBILITIES, { message: 'visibility must be public or private' })
   visibility?: CoalitionVisibility;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only coalitions the caller belongs to' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only coalitions the caller belongs to',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'mine must be true or false' })
   mine?: 'true' | 'false';
@@ -96,7 +102,9 @@ export class CreateJoinRequestDto {
 export class ListJoinRequestsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: JOIN_REQUEST_STATUSES })
   @IsOptional()
-  @IsIn(JOIN_REQUEST_STATUSES, { message: `status must be one of ${JOIN_REQUEST_STATUSES.join(', ')}` })
+  @IsIn(JOIN_REQUEST_STATUSES, {
+    message: `status must be one of ${JOIN_REQUEST_STATUSES.join(', ')}`,
+  })
   status?: JoinRequestStatus;
 }
 
@@ -108,7 +116,9 @@ export class CreateInvitationDto {
   @IsString()
   email!: string;
 
-  @ApiPropertyOptional({ description: 'The organisation the invitee will act for; else chosen on acceptance' })
+  @ApiPropertyOptional({
+    description: 'The organisation the invitee will act for; else chosen on acceptance',
+  })
   @IsOptional()
   @IsMongoId({ message: 'organisationId must be an organisation id' })
   organisationId?: string;
@@ -220,7 +230,11 @@ export class CoalitionResponseDto {
   @ApiProperty()
   memberCount!: number;
 
-  @ApiProperty({ enum: COALITION_ROLES, nullable: true, description: "The caller's role, null when not a member" })
+  @ApiProperty({
+    enum: COALITION_ROLES,
+    nullable: true,
+    description: "The caller's role, null when not a member",
+  })
   myRole!: CoalitionRole | null;
 
   @ApiProperty()
@@ -237,7 +251,10 @@ export class CoalitionDetailDto extends CoalitionResponseDto {
   @ApiProperty({ type: [CoalitionOrganisationDto], description: 'Member organisations' })
   organisations!: CoalitionOrganisationDto[];
 
-  @ApiPropertyOptional({ type: [CoalitionMemberDto], description: 'People and roles: shown to members only' })
+  @ApiPropertyOptional({
+    type: [CoalitionMemberDto],
+    description: 'People and roles: shown to members only',
+  })
   members?: CoalitionMemberDto[];
 }
 
@@ -311,7 +328,9 @@ export class InvitationDto {
 }
 
 export class CreatedInvitationDto extends InvitationDto {
-  @ApiProperty({ description: 'Shown once: share it with the invitee (POST /api/invitations/:token/accept)' })
+  @ApiProperty({
+    description: 'Shown once: share it with the invitee (POST /api/invitations/:token/accept)',
+  })
   token!: string;
 }
 

@@ -19,4 +19,3 @@ export function projectRoot(): string | undefined {
     dir = parent;
   }
 }
-

@@ -31,11 +31,18 @@ export class DocumentLocks {
   }
 
   private ensureIndex(): Promise<unknown> {
-    this.indexReady ??= this.collection.createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
+    this.indexReady ??= this.collection.createIndex(
+      { key: 1 },
+      { unique: true, name: 'key_unique' },
+    );
     return this.indexReady;
   }
 
-  async withLock<T>(key: string, work: () => Promise<T>, options: { ttlMs?: number; waitMs?: number } = {}): Promise<T> {
+  async withLock<T>(
+    key: string,
+    work: () => Promise<T>,
+    options: { ttlMs?: number; waitMs?: number } = {},
+  ): Promise<T> {
     await this.ensureIndex();
     const ttlMs = options.ttlMs ?? 10_000;
     const deadline = Date.now() + (options.waitMs ?? 5_000);
@@ -44,7 +51,12 @@ export class DocumentLocks {
     for (;;) {
       const now = new Date();
       try {
-        await this.collection.insertOne({ _id: owner, key, owner, expiresAt: new Date(now.getTime() + ttlMs) });
+        await this.collection.insertOne({
+          _id: owner,
+          key,
+          owner,
+          expiresAt: new Date(now.getTime() + ttlMs),
+        });
         break;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
@@ -56,7 +68,10 @@ export class DocumentLocks {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new AccordError(ErrorCode.CONFLICT, 'Another change to the same thing is in progress; try again');
+        throw new AccordError(
+          ErrorCode.CONFLICT,
+          'Another change to the same thing is in progress; try again',
+        );
       }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 100);

@@ -21,7 +21,9 @@ export class ListRecommendationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'An SDG target, e.g. 16.10', example: '16.10' })
   @IsOptional()
   @TrimString()
-  @Matches(/^\d{1,2}\.(\d{1,2}|[a-z])$/, { message: 'sdg must be an SDG target such as 16.10 or 16.a' })
+  @Matches(/^\d{1,2}\.(\d{1,2}|[a-z])$/, {
+    message: 'sdg must be an SDG target such as 16.10 or 16.a',
+  })
   @IsString()
   sdg?: string;
 }
@@ -100,7 +102,10 @@ export class RecommendationDetailDto extends RecommendationResponseDto {
   @ApiProperty({ description: 'Coalitions working on it that the caller may see' })
   coalitionCount!: number;
 
-  @ApiProperty({ type: [CoalitionSummaryDto], description: 'Public coalitions, and private ones the caller belongs to' })
+  @ApiProperty({
+    type: [CoalitionSummaryDto],
+    description: 'Public coalitions, and private ones the caller belongs to',
+  })
   coalitions!: CoalitionSummaryDto[];
 }
 
