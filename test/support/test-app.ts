@@ -42,6 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     TRUST_PROXY: 'loopback',
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_SECRET: randomBytes(32).toString('hex'),
     ...env,
     MONGODB_URI: mongodbUri,
   });

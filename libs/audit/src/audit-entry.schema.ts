@@ -55,3 +55,25 @@ export type AuditEntryRecord = AuditEntry & { _id: Types.ObjectId };
 
 /** The previous-hash of a chain's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The end of a scope's chain: its last seq and hash, signed. Deleting the newest entries leaves
+ * the chain shorter than its head, which verification reports.
+ */
+@Schema({ collection: 'audit_heads', versionKey: false })
+export class AuditHead {
+  /** The scope. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: Number, required: true })
+  seq!: number;
+
+  @Prop({ type: String, required: true })
+  hash!: string;
+
+  @Prop({ type: String, required: true })
+  signature!: string;
+}
+
+export const AuditHeadSchema = SchemaFactory.createForClass(AuditHead);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** JSON with object keys sorted at every level, so equal content always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -24,8 +24,12 @@ export interface HashedFields {
   prevHash: string;
 }
 
-export function hashEntry(fields: HashedFields): string {
-  return createHash('sha256')
+/**
+ * HMAC-SHA256 of the entry's canonical content under the audit secret: someone who can write
+ * to the database but does not hold the secret cannot re-hash an edited entry.
+ */
+export function hashEntry(fields: HashedFields, secret: string): string {
+  return createHmac('sha256', secret)
     .update(
       canonicalJson({
         ...fields,
@@ -34,4 +38,9 @@ export function hashEntry(fields: HashedFields): string {
       }),
     )
     .digest('hex');
+}
+
+/** The signature of a chain's head record (its last seq and hash). */
+export function signHead(scope: string, seq: number, hash: string, secret: string): string {
+  return createHmac('sha256', secret).update(`${scope}\n${seq}\n${hash}`).digest('hex');
 }

@@ -2,11 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isDuplicateKeyError, skipFor } from '@accord/core';
 import { Model, trusted } from 'mongoose';
-import { AuditEntry, type AuditEntryRecord } from './audit-entry.schema';
+import { AuditEntry, type AuditEntryRecord, AuditHead } from './audit-entry.schema';
 
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectModel(AuditEntry.name) private readonly entries: Model<AuditEntry>) {}
+  constructor(
+    @InjectModel(AuditEntry.name) private readonly entries: Model<AuditEntry>,
+    @InjectModel(AuditHead.name) private readonly heads: Model<AuditHead>,
+  ) {}
+
+  async head(scope: string): Promise<AuditHead | null> {
+    return this.heads.findById(scope).lean<AuditHead>().exec();
+  }
+
+  /** Moves the chain's head; called by the single writer that holds the scope's lock. */
+  async setHead(head: AuditHead): Promise<void> {
+    await this.heads
+      .updateOne(
+        { _id: head._id },
+        { $set: { seq: head.seq, hash: head.hash, signature: head.signature } },
+        { upsert: true },
+      )
+      .exec();
+  }
 
   async last(scope: string): Promise<AuditEntryRecord | null> {
     return this.entries.findOne({ scope }).sort({ seq: -1 }).lean<AuditEntryRecord>().exec();

@@ -70,7 +70,11 @@ export const CoalitionAccessPolicy = {
     return actor !== null && rankOf(actor) >= rankOf('moderator') && rankOf(actor) > rankOf(target);
   },
 
-  canChangeRole: (actor: CoalitionRole | null, target: CoalitionRole, next: CoalitionRole): boolean => {
+  canChangeRole: (
+    actor: CoalitionRole | null,
+    target: CoalitionRole,
+    next: CoalitionRole,
+  ): boolean => {
     return (
       CoalitionAccessPolicy.canActOn(actor, target) &&
       CoalitionAccessPolicy.canGrantRole(actor, next)

@@ -186,13 +186,20 @@ export class CoalitionsService {
     userId: string,
     role: CoalitionRole,
   ): Promise<CoalitionMemberDto> {
-    const { coalition, role: myRole } = await this.access(ctx, coalitionId);
-    if (myRole === null)
-      throw AccordError.forbidden('Only members of this coalition can change roles');
+    const { coalition } = await this.access(ctx, coalitionId);
     return this.locks.withLock(membersLockKey(coalition._id), async () => {
+      // Read the caller's role inside the lock: a demotion that just happened counts.
+      const myRole = await this.currentRole(coalition, ctx);
+      if (myRole === null)
+        throw AccordError.forbidden('Only members of this coalition can change roles');
       const target = await this.coalitions.findMember(coalition._id, userId);
       if (!target) throw AccordError.notFound('That person is not a member of this coalition');
       const self = target.userId.toString() === ctx.userId;
+      if (!self && !CoalitionAccessPolicy.canActOn(myRole, target.role)) {
+        throw AccordError.forbidden(
+          `A ${myRole} cannot change the role of a ${target.role}: nobody acts on an equal or higher rank`,
+        );
+      }
       if (target.role === role) return this.memberDto(coalition._id, target.userId.toString());
       const allowed = self
         ? CoalitionAccessPolicy.canChangeOwnRole(target.role, role)
@@ -201,7 +208,7 @@ export class CoalitionsService {
         throw AccordError.forbidden(
           self
             ? 'You can step down to a lower role, not raise your own'
-            : `A ${myRole} cannot make a ${target.role} a ${role}: nobody acts on an equal or higher rank`,
+            : `A ${myRole} cannot make someone a ${role}`,
         );
       }
       if (
@@ -226,10 +233,11 @@ export class CoalitionsService {
 
   /** Removes a member (rank rules), or lets the caller leave (`userId` is their own). */
   async removeMember(ctx: AuthContext, coalitionId: string, userId: string): Promise<void> {
-    const { coalition, role: myRole } = await this.access(ctx, coalitionId);
-    if (myRole === null)
-      throw AccordError.forbidden('Only members of this coalition can remove members');
+    const { coalition } = await this.access(ctx, coalitionId);
     await this.locks.withLock(membersLockKey(coalition._id), async () => {
+      const myRole = await this.currentRole(coalition, ctx);
+      if (myRole === null)
+        throw AccordError.forbidden('Only members of this coalition can remove members');
       const target = await this.coalitions.findMember(coalition._id, userId);
       if (!target) throw AccordError.notFound('That person is not a member of this coalition');
       const self = target.userId.toString() === ctx.userId;
@@ -295,6 +303,17 @@ export class CoalitionsService {
       this.audit.verify(scope),
     ]);
     return { ...entries, integrity };
+  }
+
+  /** The caller's role read now (inside a lock); NOT_FOUND if they may no longer see the coalition. */
+  private async currentRole(
+    coalition: CoalitionRecord,
+    ctx: AuthContext,
+  ): Promise<CoalitionRole | null> {
+    const role = (await this.coalitions.findMember(coalition._id, ctx.userId))?.role ?? null;
+    if (!CoalitionAccessPolicy.canView(coalition, role))
+      throw AccordError.notFound(NOT_FOUND_MESSAGE);
+    return role;
   }
 
   private async memberDto(

@@ -101,7 +101,7 @@ export class JoinRequestsService {
             'The requester no longer belongs to the organisation they asked to join for',
           );
         }
-        await this.coalitions.addMember(
+        const added = await this.coalitions.addMember(
           ctx,
           coalition,
           {
@@ -111,6 +111,8 @@ export class JoinRequestsService {
           },
           'join_request',
         );
+        if (!added)
+          throw AccordError.conflict('The requester is already a member of this coalition');
       }
       const decided = await this.requests.decide(request, decision, new Types.ObjectId(ctx.userId));
       if (!decided) throw AccordError.conflict('This request was already decided');

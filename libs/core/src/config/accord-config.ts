@@ -31,6 +31,7 @@ const ENV_NAMES = {
   recommendationsDir: 'RECOMMENDATIONS_DIR',
   jwtAccessSecret: 'JWT_ACCESS_SECRET',
   jwtRefreshSecret: 'JWT_REFRESH_SECRET',
+  auditSecret: 'AUDIT_SECRET',
   refreshTokenTtlDays: 'REFRESH_TOKEN_TTL_DAYS',
   redisUrl: 'REDIS_URL',
   corsOrigins: 'CORS_ORIGINS',
@@ -91,6 +92,12 @@ export class AccordConfig {
   @MinLength(MIN_SECRET_LENGTH, { message: `must be at least ${MIN_SECRET_LENGTH} characters` })
   @IsString({ message: 'is required when NODE_ENV=production' })
   jwtRefreshSecret!: string;
+
+  /** Keys the audit log's hashes, so entries cannot be re-hashed by someone with database access alone. */
+  @ValidateIf((c: AccordConfig) => c.nodeEnv === 'production' || c.auditSecret !== undefined)
+  @MinLength(MIN_SECRET_LENGTH, { message: `must be at least ${MIN_SECRET_LENGTH} characters` })
+  @IsString({ message: 'is required when NODE_ENV=production' })
+  auditSecret!: string;
 
   @Min(1, { message: 'must be between 1 and 365' })
   @Max(365, { message: 'must be between 1 and 365' })
@@ -210,6 +217,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AccordConfig 
 interface StoredSecrets {
   jwtAccessSecret: string;
   jwtRefreshSecret: string;
+  auditSecret: string;
 }
 
 /**
@@ -217,7 +225,7 @@ interface StoredSecrets {
  * DATA_DIR/secrets.json (mode 0600), so tokens survive a restart.
  */
 export function ensureSecrets(config: AccordConfig): AccordConfig {
-  if (config.jwtAccessSecret && config.jwtRefreshSecret) return config;
+  if (config.jwtAccessSecret && config.jwtRefreshSecret && config.auditSecret) return config;
   const file = join(config.dataDir, 'secrets.json');
   let stored: Partial<StoredSecrets> = {};
   if (existsSync(file)) {
@@ -232,10 +240,12 @@ export function ensureSecrets(config: AccordConfig): AccordConfig {
   const generated: StoredSecrets = {
     jwtAccessSecret: stored.jwtAccessSecret ?? randomBytes(48).toString('base64url'),
     jwtRefreshSecret: stored.jwtRefreshSecret ?? randomBytes(48).toString('base64url'),
+    auditSecret: stored.auditSecret ?? randomBytes(48).toString('base64url'),
   };
   if (
     stored.jwtAccessSecret !== generated.jwtAccessSecret ||
-    stored.jwtRefreshSecret !== generated.jwtRefreshSecret
+    stored.jwtRefreshSecret !== generated.jwtRefreshSecret ||
+    stored.auditSecret !== generated.auditSecret
   ) {
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(generated, null, 2) + '\n', { mode: 0o600 });
@@ -243,6 +253,7 @@ export function ensureSecrets(config: AccordConfig): AccordConfig {
   }
   config.jwtAccessSecret ||= generated.jwtAccessSecret;
   config.jwtRefreshSecret ||= generated.jwtRefreshSecret;
+  config.auditSecret ||= generated.auditSecret;
   return config;
 }
 
