@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -45,4 +45,22 @@ export function toPage<S, T>(
 /** Escapes user text for use inside a regular expression (case-insensitive search). */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The OpenAPI shape of `Page<T>` for an item DTO: `class XPageDto extends PageOf(XDto) {}`. */
+export function PageOf<T>(item: new () => T) {
+  class PageDto {
+    @ApiProperty({ type: [item] })
+    items!: T[];
+
+    @ApiProperty()
+    total!: number;
+
+    @ApiProperty()
+    page!: number;
+
+    @ApiProperty()
+    limit!: number;
+  }
+  return PageDto;
 }

@@ -94,7 +94,7 @@ export function rowToFields(
     problems.push({ row: rowNumber, field, message });
   };
   for (const column of REQUIRED) {
-    if (!(row[column]).trim()) problem(column, `${column} is required`);
+    if (!row[column].trim()) problem(column, `${column} is required`);
   }
   for (const [column, max] of Object.entries(LIMITS) as [CatalogueColumn, number][]) {
     const value = row[column] as string;

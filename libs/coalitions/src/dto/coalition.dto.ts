@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, TrimString } from '@accord/core';
+import { PageQueryDto, TrimString, PageOf } from '@accord/core';
 import { STAKEHOLDER_TYPES, type StakeholderType } from '@accord/organisations';
 import {
   ArrayMaxSize,
@@ -258,19 +258,7 @@ export class CoalitionDetailDto extends CoalitionResponseDto {
   members?: CoalitionMemberDto[];
 }
 
-export class CoalitionPageDto {
-  @ApiProperty({ type: [CoalitionResponseDto] })
-  items!: CoalitionResponseDto[];
-
-  @ApiProperty()
-  total!: number;
-
-  @ApiProperty()
-  page!: number;
-
-  @ApiProperty()
-  limit!: number;
-}
+export class CoalitionPageDto extends PageOf(CoalitionResponseDto) {}
 
 export class JoinRequestDto {
   @ApiProperty()
@@ -382,19 +370,7 @@ export class AuditIntegrityDto {
   problem?: string;
 }
 
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditEntryDto] })
-  items!: AuditEntryDto[];
-
-  @ApiProperty()
-  total!: number;
-
-  @ApiProperty()
-  page!: number;
-
-  @ApiProperty()
-  limit!: number;
-
+export class AuditPageDto extends PageOf(AuditEntryDto) {
   @ApiProperty({ type: AuditIntegrityDto })
   integrity!: AuditIntegrityDto;
 }

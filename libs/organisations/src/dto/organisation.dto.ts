@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { UserResponseDto } from '@accord/auth';
-import { PageQueryDto, QueryBoolean, TrimString, UpperCaseString } from '@accord/core';
+import { PageQueryDto, QueryBoolean, TrimString, UpperCaseString, PageOf } from '@accord/core';
 import {
   IsBoolean,
   IsEmail,
@@ -139,19 +139,7 @@ export class OrganisationResponseDto {
   updatedAt!: string;
 }
 
-export class OrganisationPageDto {
-  @ApiProperty({ type: [OrganisationResponseDto] })
-  items!: OrganisationResponseDto[];
-
-  @ApiProperty()
-  total!: number;
-
-  @ApiProperty()
-  page!: number;
-
-  @ApiProperty()
-  limit!: number;
-}
+export class OrganisationPageDto extends PageOf(OrganisationResponseDto) {}
 
 export class MyOrganisationDto extends PickType(OrganisationResponseDto, [
   'id',

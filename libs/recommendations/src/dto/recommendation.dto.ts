@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, TrimString } from '@accord/core';
+import { PageQueryDto, TrimString, PageOf } from '@accord/core';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { UPR_RESPONSES, type UprResponse } from '../recommendation.schema';
 
@@ -109,19 +109,7 @@ export class RecommendationDetailDto extends RecommendationResponseDto {
   coalitions!: CoalitionSummaryDto[];
 }
 
-export class RecommendationPageDto {
-  @ApiProperty({ type: [RecommendationResponseDto] })
-  items!: RecommendationResponseDto[];
-
-  @ApiProperty()
-  total!: number;
-
-  @ApiProperty()
-  page!: number;
-
-  @ApiProperty()
-  limit!: number;
-}
+export class RecommendationPageDto extends PageOf(RecommendationResponseDto) {}
 
 export class ImportResultDto {
   @ApiProperty({ description: 'Recommendations that did not exist before' })
