@@ -201,8 +201,9 @@ describe('the server process (node dist/apps/api/apps/api/src/main.js)', () => {
     expect(exit).toEqual({ code: 78, signal: null });
     const stderr = server.stderr();
     expect(stderr.match(/Accord cannot start/g)).toHaveLength(1);
-    expect(stderr).toContain('5 configuration problems');
+    expect(stderr).toContain('6 configuration problems');
     for (const name of [
+      'AUDIT_SECRET',
       'PORT',
       'MONGODB_URI',
       'REDIS_URL',

@@ -13,6 +13,7 @@ import { AccordConfig, ConfigError, ensureSecrets, loadConfig, parseConfig } fro
 
 const SECRET_A = 'a'.repeat(32);
 const SECRET_B = 'b'.repeat(40);
+const SECRET_C = 'c'.repeat(36);
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -77,6 +78,7 @@ describe('parseConfig', () => {
       FERRETDB_BIN: '/opt/ferretdb',
       JWT_ACCESS_SECRET: SECRET_A,
       JWT_REFRESH_SECRET: SECRET_B,
+      AUDIT_SECRET: SECRET_C,
       REFRESH_TOKEN_TTL_DAYS: '7',
       REDIS_URL: 'rediss://cache.example.org:6380',
       TRUST_PROXY: 'loopback',
@@ -173,13 +175,21 @@ describe('parseConfig', () => {
   });
 
   describe('JWT secrets', () => {
-    it('requires both in production and names them', () => {
+    it('requires all three (and the audit secret) in production and names them', () => {
       const error = configError({ NODE_ENV: 'production' });
-      expect(namedVariables(error)).toEqual(['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']);
+      expect(namedVariables(error)).toEqual([
+        'AUDIT_SECRET',
+        'JWT_ACCESS_SECRET',
+        'JWT_REFRESH_SECRET',
+      ]);
     });
 
     it('says a missing production secret is required (not that it is too short)', () => {
-      const error = configError({ NODE_ENV: 'production', JWT_REFRESH_SECRET: SECRET_B });
+      const error = configError({
+        NODE_ENV: 'production',
+        JWT_REFRESH_SECRET: SECRET_B,
+        AUDIT_SECRET: SECRET_C,
+      });
       expect(error.problems).toEqual(['JWT_ACCESS_SECRET is required when NODE_ENV=production']);
     });
 
@@ -191,6 +201,7 @@ describe('parseConfig', () => {
             NODE_ENV: 'production',
             JWT_ACCESS_SECRET: short,
             JWT_REFRESH_SECRET: SECRET_B,
+            AUDIT_SECRET: SECRET_C,
           }),
         ),
       ).toEqual(['JWT_ACCESS_SECRET']);
@@ -205,6 +216,7 @@ describe('parseConfig', () => {
         NODE_ENV: 'production',
         JWT_ACCESS_SECRET: 'y'.repeat(32),
         JWT_REFRESH_SECRET: SECRET_B,
+        AUDIT_SECRET: SECRET_C,
       });
       expect(config.jwtAccessSecret).toBe('y'.repeat(32));
     });
@@ -218,7 +230,12 @@ describe('parseConfig', () => {
         JWT_REFRESH_SECRET: refreshSecret,
         PORT: 'abc',
       });
-      expect(namedVariables(error)).toEqual(['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET', 'PORT']);
+      expect(namedVariables(error)).toEqual([
+        'AUDIT_SECRET',
+        'JWT_ACCESS_SECRET',
+        'JWT_REFRESH_SECRET',
+        'PORT',
+      ]);
       expect(error.message).not.toContain(accessSecret);
       expect(error.message).not.toContain(refreshSecret);
       expect(error.message).not.toContain('top-secret');
@@ -294,9 +311,14 @@ describe('parseConfig', () => {
     it('an empty production secret is a missing one', () => {
       expect(
         namedVariables(
-          configError({ NODE_ENV: 'production', JWT_ACCESS_SECRET: '', JWT_REFRESH_SECRET: ' ' }),
+          configError({
+            NODE_ENV: 'production',
+            JWT_ACCESS_SECRET: '',
+            JWT_REFRESH_SECRET: ' ',
+            AUDIT_SECRET: '',
+          }),
         ),
-      ).toEqual(['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']);
+      ).toEqual(['AUDIT_SECRET', 'JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET']);
     });
   });
 
@@ -316,9 +338,11 @@ describe('ensureSecrets', () => {
     expect(first.jwtAccessSecret).not.toBe(first.jwtRefreshSecret);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const content = readFileSync(file, 'utf8');
+    expect(first.auditSecret.length).toBeGreaterThanOrEqual(32);
     expect(JSON.parse(content)).toEqual({
       jwtAccessSecret: first.jwtAccessSecret,
       jwtRefreshSecret: first.jwtRefreshSecret,
+      auditSecret: first.auditSecret,
     });
 
     const second = ensureSecrets(parseConfig({ DATA_DIR: dataDir }));
@@ -334,10 +358,15 @@ describe('ensureSecrets', () => {
     expect(a.jwtAccessSecret).not.toBe(b.jwtAccessSecret);
   });
 
-  it('keeps given secrets and writes nothing when both are set', () => {
+  it('keeps given secrets and writes nothing when all are set', () => {
     const dataDir = tempDir();
     const config = ensureSecrets(
-      parseConfig({ DATA_DIR: dataDir, JWT_ACCESS_SECRET: SECRET_A, JWT_REFRESH_SECRET: SECRET_B }),
+      parseConfig({
+        DATA_DIR: dataDir,
+        JWT_ACCESS_SECRET: SECRET_A,
+        JWT_REFRESH_SECRET: SECRET_B,
+        AUDIT_SECRET: SECRET_C,
+      }),
     );
     expect(config.jwtAccessSecret).toBe(SECRET_A);
     expect(config.jwtRefreshSecret).toBe(SECRET_B);
@@ -408,6 +437,7 @@ describe('loadConfig', () => {
       DATA_DIR: dataDir,
       JWT_ACCESS_SECRET: SECRET_A,
       JWT_REFRESH_SECRET: SECRET_B,
+      AUDIT_SECRET: SECRET_C,
     });
     expect(config.jwtAccessSecret).toBe(SECRET_A);
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
