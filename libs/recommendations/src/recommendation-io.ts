@@ -165,18 +165,19 @@ export function validateRows(parsed: ParsedCatalogue): RecommendationFields[] {
   const firstRowOfCode = new Map<string, number>();
   for (const { row, rowNumber } of parsed.rows) {
     const result = rowToFields(row, rowNumber, problems);
-    if (!result) continue;
-    const seen = firstRowOfCode.get(result.code);
+    // Duplicates are found among every row's code, valid rows or not.
+    const code = typeof row.code === 'string' ? row.code.trim().toUpperCase() : '';
+    const seen = code ? firstRowOfCode.get(code) : undefined;
     if (seen !== undefined) {
       problems.push({
         row: rowNumber,
         field: 'code',
-        message: `code ${result.code} already appears in row ${seen}`,
+        message: `code ${code} already appears in row ${seen}`,
       });
       continue;
     }
-    firstRowOfCode.set(result.code, rowNumber);
-    fields.push(result);
+    if (code) firstRowOfCode.set(code, rowNumber);
+    if (result) fields.push(result);
   }
   if (parsed.rows.length === 0 && problems.length === 0) {
     problems.push({ row: 1, field: 'file', message: 'The file holds no recommendations' });

@@ -49,7 +49,7 @@ export function parseCsv(input: string): string[][] {
           }
         }
       } else {
-        if (ch === '\n') line++;
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
         field += ch;
       }
       continue;
@@ -76,7 +76,8 @@ export function parseCsv(input: string): string[][] {
 }
 
 function quoteField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  // A leading U+FEFF is quoted so that it is not taken for the file's byte-order mark.
+  return /[",\r\n]|^\uFEFF/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Writes rows as RFC 4180 CSV with CRLF line ends (and a final CRLF). */
@@ -84,16 +85,18 @@ export function writeCsv(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map(quoteField).join(',')).join('\r\n') + '\r\n';
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A formula start, possibly behind apostrophes (which are then guarded too, to round-trip). */
+const GUARDED = /^'*[=+\-@\t\r]/;
 
 /**
  * Spreadsheets run a cell that starts with = + - @ (or a tab / CR) as a formula; a leading
- * apostrophe makes it text. `unneutraliseFormula` undoes it on import.
+ * apostrophe makes it text. `unneutraliseFormula` undoes it on import, so text that itself
+ * starts with apostrophes before such a character also comes back unchanged.
  */
 export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return GUARDED.test(value) ? `'${value}` : value;
 }
 
 export function unneutraliseFormula(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.startsWith("'") && GUARDED.test(value.slice(1)) ? value.slice(1) : value;
 }
