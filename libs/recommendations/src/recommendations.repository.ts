@@ -100,13 +100,24 @@ export class RecommendationsRepository {
   /** Creates or replaces each recommendation by code. Returns how many were created and updated. */
   async upsertAll(rows: RecommendationFields[]): Promise<{ created: number; updated: number }> {
     if (rows.length === 0) return { created: 0, updated: 0 };
-    const result = await this.recommendations.bulkWrite(
-      rows.map((row) => ({
-        updateOne: { filter: { code: row.code }, update: { $set: row }, upsert: true },
-      })),
-      { ordered: false },
-    );
-    return { created: result.upsertedCount, updated: result.matchedCount };
+    const before = await this.existingCodes(rows.map((r) => r.code));
+    const upsert = () =>
+      this.recommendations.bulkWrite(
+        rows.map((row) => ({
+          updateOne: { filter: { code: row.code }, update: { $set: row }, upsert: true },
+        })),
+        { ordered: false },
+      );
+    try {
+      await upsert();
+    } catch (error) {
+      // Another writer created one of these codes between our match and our insert; a second
+      // pass finds it and updates it.
+      const first = (error as { writeErrors?: unknown[] }).writeErrors?.[0];
+      if (!isDuplicateKeyError(error) && !isDuplicateKeyError(first)) throw error;
+      await upsert();
+    }
+    return { created: rows.length - before.size, updated: before.size };
   }
 
   /** Adds the recommendations that are not there yet; existing ones are left as they are. */

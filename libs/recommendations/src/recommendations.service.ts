@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthContext } from '@accord/auth';
 import { AuditService, PLATFORM_SCOPE } from '@accord/audit';
-import { AccordError, isObjectIdString, type Page } from '@accord/core';
+import { AccordError, DocumentLocks, isObjectIdString, type Page } from '@accord/core';
 import { Types } from 'mongoose';
 import type {
   ImportResultDto,
@@ -37,6 +37,7 @@ export class RecommendationsService {
     @Inject(RecommendationsRepository) private readonly recommendations: RecommendationsRepository,
     @Inject(RecommendationUsageRegistry) private readonly usage: RecommendationUsageRegistry,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(DocumentLocks) private readonly locks: DocumentLocks,
   ) {}
 
   async list(query: ListRecommendationsQueryDto): Promise<Page<RecommendationResponseDto>> {
@@ -107,7 +108,16 @@ export class RecommendationsService {
       }
       throw error;
     }
-    const result = await this.recommendations.upsertAll(rows);
+    // One import at a time across nodes: concurrent bulk upserts of the same codes race for
+    // the unique index and contend for the engine.
+    const result = await this.locks.withLock(
+      'recommendations-import',
+      () => this.recommendations.upsertAll(rows),
+      {
+        ttlMs: 120_000,
+        waitMs: 120_000,
+      },
+    );
     await this.audit.record({
       scope: PLATFORM_SCOPE,
       actorId: ctx.userId,
