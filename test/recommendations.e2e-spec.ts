@@ -321,6 +321,33 @@ describe('recommendations (real engine, real HTTP)', () => {
         for (const row of json) expect(Object.keys(row)).toEqual([...COLUMNS]);
       });
 
+      it('stores each loaded recommendation with every field, empty lists and nulls included', async () => {
+        const db = await MongoClient.connect(pristine.mongodbUri);
+        try {
+          const docs = await db.db().collection('recommendations').find().toArray();
+          expect(docs).toHaveLength(48);
+          for (const doc of docs) {
+            expect({
+              code: doc.code,
+              sdgTargets: Array.isArray(doc.sdgTargets),
+              tags: Array.isArray(doc.tags),
+              recommendingState: doc.recommendingState,
+              mechanism: doc.mechanism,
+              response: doc.response,
+            }).toEqual({
+              code: doc.code,
+              sdgTargets: true,
+              tags: true,
+              recommendingState: null,
+              mechanism: null,
+              response: null,
+            });
+          }
+        } finally {
+          await db.close();
+        }
+      });
+
       it('gives each recommendation the title of its report section as its theme', async () => {
         const all = await everything(reader.client);
         expect(all.map((r) => [r.code, r.theme])).toEqual(

@@ -385,6 +385,7 @@ describe('the whole app on the embedded engine (no MONGODB_URI)', () => {
     expect(JSON.parse(secretsBefore)).toEqual({
       jwtAccessSecret: first.config.jwtAccessSecret,
       jwtRefreshSecret: first.config.jwtRefreshSecret,
+      auditSecret: first.config.auditSecret,
     });
 
     await close(first.app);

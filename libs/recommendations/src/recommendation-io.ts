@@ -65,6 +65,7 @@ export class CatalogueFileError extends Error {
   }
 }
 
+const MAX_TAGS = 30;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
 const PARAGRAPH = /^\d{1,6}[a-z]?(\.\d{1,4}[a-z]?)*$/i;
 const SDG_TARGET = /^(\d{1,2})\.(\d{1,2}|[a-z])$/;
@@ -121,6 +122,11 @@ export function rowToFields(
       problem('sdg_targets', `"${target}" is not an SDG target (goal 1–17, e.g. 16.10 or 16.a)`);
     }
   }
+  if (row.tags.length > MAX_TAGS)
+    problem(
+      'tags',
+      `a recommendation has at most ${MAX_TAGS} tags (this row has ${row.tags.length})`,
+    );
   for (const tag of row.tags) {
     if (tag.length > 50)
       problem('tags', `the tag "${tag.slice(0, 20)}…" is longer than 50 characters`);

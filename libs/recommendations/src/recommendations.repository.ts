@@ -126,10 +126,9 @@ export class RecommendationsRepository {
     let inserted = 0;
     for (const row of rows.filter((r) => !existing.has(r.code))) {
       try {
-        const result = await this.recommendations
-          .updateOne({ code: row.code }, { $setOnInsert: row }, { upsert: true })
-          .exec();
-        inserted += result.upsertedCount;
+        // A plain insert: FerretDB 1.24 drops empty arrays and nulls from $setOnInsert.
+        await this.recommendations.create(row);
+        inserted += 1;
       } catch (error) {
         // Another node loading the same catalogue at the same moment inserted it first.
         if (!isDuplicateKeyError(error)) throw error;
