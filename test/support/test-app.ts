@@ -32,6 +32,8 @@ export function freshDatabaseUri(prefix = 'accord_test'): string {
 
 /**
  * Starts Accord on port 0 against the shared real engine, with a fresh database.
+ * One app at a time per test file: passport keeps its `jwt` and `local` strategies per process,
+ * so the most recently started app's strategies answer for every app of the process.
  * `env` overrides configuration variables (e.g. LOGIN_MAX_FAILURES_PER_ACCOUNT).
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
