@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isDuplicateKeyError } from '@accord/core';
+import { Model, trusted, Types } from 'mongoose';
+import { Comment, type CommentAnchor, type CommentRecord } from './comment.schema';
+
+export interface NewComment {
+  coalitionId: Types.ObjectId;
+  authorId: Types.ObjectId;
+  organisationId: Types.ObjectId | null;
+  clientMsgId: string;
+  body: string;
+  parentId: Types.ObjectId | null;
+  anchor: CommentAnchor | null;
+}
+
+const MAX_SEQ_ATTEMPTS = 50;
+
+@Injectable()
+export class CommentsRepository {
+  /** Per-room queues: this node allocates one seq at a time per room (others retry on clash). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(@InjectModel(Comment.name) private readonly comments: Model<Comment>) {}
+
+  /**
+   * Stores a comment with the room's next seq. Returns `{ comment, created: false }` with the
+   * stored one when the author already sent this clientMsgId (a retry).
+   */
+  async create(input: NewComment): Promise<{ comment: CommentRecord; created: boolean }> {
+    const key = input.coalitionId.toString();
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.insertWithNextSeq(input));
+    this.queues.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.queues.get(key) === run) this.queues.delete(key);
+    }
+  }
+
+  private async insertWithNextSeq(
+    input: NewComment,
+  ): Promise<{ comment: CommentRecord; created: boolean }> {
+    for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt++) {
+      const existing = await this.findByClientMsgId(
+        input.coalitionId,
+        input.authorId,
+        input.clientMsgId,
+      );
+      if (existing) return { comment: existing, created: false };
+      const seq = (await this.lastSeq(input.coalitionId)) + 1;
+      try {
+        const created = await this.comments.create({ ...input, seq });
+        return { comment: created.toObject(), created: true };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Another node took this seq, or the same clientMsgId raced in: look again.
+      }
+    }
+    throw new Error(`Could not allocate a comment seq in room ${input.coalitionId.toString()}`);
+  }
+
+  async findByClientMsgId(
+    coalitionId: Types.ObjectId,
+    authorId: Types.ObjectId,
+    clientMsgId: string,
+  ): Promise<CommentRecord | null> {
+    return this.comments
+      .findOne({ coalitionId, authorId, clientMsgId })
+      .lean<CommentRecord>()
+      .exec();
+  }
+
+  async lastSeq(coalitionId: Types.ObjectId): Promise<number> {
+    const last = await this.comments
+      .findOne({ coalitionId })
+      .sort({ seq: -1 })
+      .select({ seq: 1 })
+      .lean<{ seq: number }>()
+      .exec();
+    return last?.seq ?? 0;
+  }
+
+  async latest(coalitionId: Types.ObjectId, limit: number): Promise<CommentRecord[]> {
+    const rows = await this.comments
+      .find({ coalitionId })
+      .sort({ seq: -1 })
+      .limit(limit)
+      .lean<CommentRecord[]>()
+      .exec();
+    return rows.reverse();
+  }
+
+  async after(
+    coalitionId: Types.ObjectId,
+    afterSeq: number,
+    limit: number,
+  ): Promise<CommentRecord[]> {
+    return this.comments
+      .find({ coalitionId, seq: trusted({ $gt: afterSeq }) })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .lean<CommentRecord[]>()
+      .exec();
+  }
+
+  async existsInRoom(coalitionId: Types.ObjectId, commentId: Types.ObjectId): Promise<boolean> {
+    return (await this.comments.exists({ _id: commentId, coalitionId }).exec()) !== null;
+  }
+}
