@@ -40,7 +40,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const mongodbUri = env.MONGODB_URI ?? freshDatabaseUri();
   const config = parseConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.ACCORD_TEST_LOG_LEVEL ?? 'silent',
     TRUST_PROXY: 'loopback',
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),

@@ -14,6 +14,7 @@ import { OrganisationsModule } from '@accord/organisations';
 import { AuditModule } from '@accord/audit';
 import { RecommendationsModule } from '@accord/recommendations';
 import { CoalitionsModule } from '@accord/coalitions';
+import { RoomsModule } from '@accord/rooms';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         OrganisationsModule,
         RecommendationsModule,
         CoalitionsModule,
+        RoomsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -16,7 +16,9 @@ import {
 } from '@accord/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { AuthService } from '@accord/auth';
 import { AppModule } from './app.module';
+import { AccordIoAdapter } from './socket-io.adapter';
 
 export const JSON_BODY_LIMIT = '1mb';
 
@@ -57,6 +59,7 @@ export async function createAccordApp(
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
+  app.useWebSocketAdapter(new AccordIoAdapter(app, config, app.get(AuthService)));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
 

@@ -18,7 +18,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (isPublic) return true;
+    // Sockets authenticate once at the handshake (the socket.io adapter); this guard is HTTP's.
+    if (isPublic || context.getType() !== 'http') return true;
     return super.canActivate(context);
   }
 

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { CoalitionsModule } from '@accord/coalitions';
+import { OrganisationsModule } from '@accord/organisations';
+import { Comment, CommentSchema } from './comment.schema';
+import { CommentsRepository } from './comments.repository';
+import { RoomsGateway } from './rooms.gateway';
+import { RoomsService } from './rooms.service';
+
+@Module({
+  imports: [
+    CoalitionsModule,
+    OrganisationsModule,
+    MongooseModule.forFeature([{ name: Comment.name, schema: CommentSchema }]),
+  ],
+  providers: [RoomsGateway, RoomsService, CommentsRepository],
+  exports: [RoomsService],
+})
+export class RoomsModule {}
