@@ -199,6 +199,61 @@ describe('live rooms over socket.io (real engine, real clients)', () => {
     expect((await gone).users.map((u) => u.userId)).toEqual([member.user.id]);
   });
 
+  it('takes comments over REST with Idempotency-Key, broadcasts them to the room, and lists them', async () => {
+    const { organiser, c } = await coalition('private');
+    const listener = await open(organiser);
+    await emitAck(listener, 'room:join', { coalitionId: c.id });
+    const heard = waitForEvent<CommentView>(
+      listener,
+      'comment:created',
+      (x) => x.body === 'Over REST',
+    );
+    const post = () =>
+      organiser.client.raw<CommentView>('POST', `/coalitions/${c.id}/comments`, {
+        body: { body: 'Over REST' },
+        headers: { 'idempotency-key': 'rest-key-1' },
+      });
+    const first = await post();
+    const again = await post();
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await heard).id).toBe(first.body.id);
+    const listed = await organiser.client.raw<{ items: CommentView[]; seq: number }>(
+      'GET',
+      `/coalitions/${c.id}/comments`,
+      {
+        query: { afterSeq: 0 },
+      },
+    );
+    expect(listed.body.items.map((x) => x.body)).toEqual(['Over REST']);
+    expect(listed.body.seq).toBe(1);
+
+    const outsider = await registerUser(t.client());
+    expect((await outsider.client.raw('GET', `/coalitions/${c.id}/comments`)).status).toBe(404);
+    expect(
+      (await outsider.client.raw('POST', `/coalitions/${c.id}/comments`, { body: { body: 'x' } }))
+        .status,
+    ).toBe(404);
+    const observer = await withRole(c, organiser, 'observer');
+    expect(
+      (await observer.client.raw('POST', `/coalitions/${c.id}/comments`, { body: { body: 'x' } }))
+        .status,
+    ).toBe(403);
+    const badKey = await organiser.client.raw('POST', `/coalitions/${c.id}/comments`, {
+      body: { body: 'x' },
+      headers: { 'idempotency-key': 'has spaces' },
+    });
+    expect(badKey.status).toBe(400);
+    const tooLong = await organiser.client.raw('POST', `/coalitions/${c.id}/comments`, {
+      body: { body: 'y'.repeat(10_001) },
+    });
+    expect(tooLong.status).toBe(400);
+    expect(
+      (await organiser.client.raw<{ seq: number }>('GET', `/coalitions/${c.id}/comments`)).body.seq,
+    ).toBe(1);
+  });
+
   it('closes a socket that sends more than 64 KB, storing nothing', async () => {
     const { organiser, c } = await coalition('public');
     const socket = await open(organiser);

@@ -8,3 +8,5 @@ export * from './dto/room.dto';
 export * from './rooms.module';
 export * from './rooms.service';
 export * from './rooms.gateway';
+export * from './room-events';
+export * from './comments.controller';

@@ -3,6 +3,7 @@ import {
   ConnectedSocket,
   MessageBody,
   type OnGatewayConnection,
+  type OnGatewayInit,
   type OnGatewayDisconnect,
   SubscribeMessage,
   WebSocketGateway,
@@ -13,6 +14,7 @@ import type { AuthContext } from '@accord/auth';
 import { AccordError, VALIDATION_OPTIONS, validationErrorFrom } from '@accord/core';
 import type { Server, Socket } from 'socket.io';
 import { CreateCommentDto, RoomRefDto, SyncDto, TypingDto } from './dto/room.dto';
+import { RoomEvents } from './room-events';
 import {
   type PresenceEntry,
   presenceOf,
@@ -45,11 +47,25 @@ type AccordSocket = Socket<
 @WebSocketGateway()
 @UseFilters(WsAckExceptionFilter)
 @UsePipes(new ValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: validationErrorFrom }))
-export class RoomsGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer()
   private server!: Server;
 
-  constructor(@Inject(RoomsService) private readonly rooms: RoomsService) {}
+  constructor(
+    @Inject(RoomsService) private readonly rooms: RoomsService,
+    @Inject(RoomEvents) private readonly events: RoomEvents,
+  ) {}
+
+  /** Maps domain events (from sockets and REST alike) to broadcasts. */
+  afterInit(): void {
+    this.events.events$.subscribe((event) => {
+      switch (event.type) {
+        case 'comment.created':
+          this.server.to(roomChannel(event.coalitionId)).emit('comment:created', event.comment);
+          break;
+      }
+    });
+  }
 
   async handleConnection(socket: AccordSocket): Promise<void> {
     socket.data.seats = {};
@@ -118,8 +134,7 @@ export class RoomsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     @MessageBody() dto: CreateCommentDto,
   ): Promise<Ack<CommentView>> {
     this.requireSeat(socket, dto.coalitionId);
-    const { comment, created } = await this.rooms.createComment(socket.data.ctx, dto);
-    if (created) this.server.to(roomChannel(dto.coalitionId)).emit('comment:created', comment);
+    const { comment } = await this.rooms.createComment(socket.data.ctx, dto);
     return ok(comment);
   }
 

@@ -3,7 +3,9 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { CoalitionsModule } from '@accord/coalitions';
 import { OrganisationsModule } from '@accord/organisations';
 import { Comment, CommentSchema } from './comment.schema';
+import { CommentsController } from './comments.controller';
 import { CommentsRepository } from './comments.repository';
+import { RoomEvents } from './room-events';
 import { RoomsGateway } from './rooms.gateway';
 import { RoomsService } from './rooms.service';
 
@@ -13,7 +15,8 @@ import { RoomsService } from './rooms.service';
     OrganisationsModule,
     MongooseModule.forFeature([{ name: Comment.name, schema: CommentSchema }]),
   ],
-  providers: [RoomsGateway, RoomsService, CommentsRepository],
+  controllers: [CommentsController],
+  providers: [RoomsGateway, RoomsService, CommentsRepository, RoomEvents],
   exports: [RoomsService],
 })
 export class RoomsModule {}

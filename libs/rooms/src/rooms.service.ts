@@ -6,6 +6,7 @@ import { OrganisationsService } from '@accord/organisations';
 import { Types } from 'mongoose';
 import type { CommentRecord } from './comment.schema';
 import { CommentsRepository } from './comments.repository';
+import { RoomEvents } from './room-events';
 import type { CreateCommentDto } from './dto/room.dto';
 import type { RoomSeat } from './presence';
 
@@ -53,6 +54,7 @@ export class RoomsService {
     @Inject(CoalitionsService) private readonly coalitions: CoalitionsService,
     @Inject(OrganisationsService) private readonly organisations: OrganisationsService,
     @Inject(CommentsRepository) private readonly comments: CommentsRepository,
+    @Inject(RoomEvents) private readonly events: RoomEvents,
   ) {}
 
   /** Authorizes entering the room (NOT_FOUND for a private coalition's outsiders) and describes it. */
@@ -135,6 +137,24 @@ export class RoomsService {
         ? { type: dto.anchor.type, id: dto.anchor.id, path: dto.anchor.path ?? null }
         : null,
     });
-    return { comment: toCommentView(comment), created };
+    const view = toCommentView(comment);
+    if (created)
+      this.events.emit({ type: 'comment.created', coalitionId: view.coalitionId, comment: view });
+    return { comment: view, created };
+  }
+
+  /** Comments after `afterSeq` (REST), at most `limit`, with the room's current seq. */
+  async listComments(
+    ctx: AuthContext,
+    coalitionId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: CommentView[]; seq: number }> {
+    const { coalition } = await this.coalitions.access(ctx, coalitionId);
+    const [items, seq] = await Promise.all([
+      this.comments.after(coalition._id, afterSeq, limit),
+      this.comments.lastSeq(coalition._id),
+    ]);
+    return { items: items.map(toCommentView), seq };
   }
 }
