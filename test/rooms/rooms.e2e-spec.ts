@@ -254,6 +254,23 @@ describe('live rooms over socket.io (real engine, real clients)', () => {
     ).toBe(1);
   });
 
+  it('answers a flood of events with RATE_LIMITED without closing the socket', async () => {
+    const { organiser, c } = await coalition('public');
+    const socket = await open(organiser);
+    await emitAck(socket, 'room:join', { coalitionId: c.id });
+    const acks = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        emitAck(socket, 'typing', { coalitionId: c.id, isTyping: i % 2 === 0 }),
+      ),
+    );
+    const limited = acks.filter((a) => !a.ok);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited.every((a) => a.error?.code === 'RATE_LIMITED')).toBe(true);
+    expect(socket.connected).toBe(true);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await emitAck(socket, 'typing', { coalitionId: c.id, isTyping: false })).ok).toBe(true);
+  });
+
   it('closes a socket that sends more than 64 KB, storing nothing', async () => {
     const { organiser, c } = await coalition('public');
     const socket = await open(organiser);

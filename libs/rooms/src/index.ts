@@ -10,3 +10,4 @@ export * from './rooms.service';
 export * from './rooms.gateway';
 export * from './room-events';
 export * from './comments.controller';
+export * from './event-rate-limiter';

@@ -14,6 +14,7 @@ import type { AuthContext } from '@accord/auth';
 import { AccordError, VALIDATION_OPTIONS, validationErrorFrom } from '@accord/core';
 import type { Server, Socket } from 'socket.io';
 import { CreateCommentDto, RoomRefDto, SyncDto, TypingDto } from './dto/room.dto';
+import { EventRateLimiter } from './event-rate-limiter';
 import { RoomEvents } from './room-events';
 import {
   type PresenceEntry,
@@ -54,6 +55,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   constructor(
     @Inject(RoomsService) private readonly rooms: RoomsService,
     @Inject(RoomEvents) private readonly events: RoomEvents,
+    @Inject(EventRateLimiter) private readonly limiter: EventRateLimiter,
   ) {}
 
   /** Maps domain events (from sockets and REST alike) to broadcasts. */
@@ -86,6 +88,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     @ConnectedSocket() socket: AccordSocket,
     @MessageBody() dto: RoomRefDto,
   ): Promise<Ack<RoomSnapshot & { presence: PresenceEntry[] }>> {
+    this.limiter.take(socket.data.ctx.userId);
     const { seat, snapshot } = await this.rooms.join(socket.data.ctx, dto.coalitionId);
     socket.data.seats[seat.coalitionId] = seat;
     await socket.join(roomChannel(seat.coalitionId));
@@ -98,6 +101,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     @ConnectedSocket() socket: AccordSocket,
     @MessageBody() dto: RoomRefDto,
   ): Promise<Ack<{ coalitionId: string }>> {
+    this.limiter.take(socket.data.ctx.userId);
     if (socket.data.seats[dto.coalitionId]) {
       delete socket.data.seats[dto.coalitionId];
       await socket.leave(roomChannel(dto.coalitionId));
@@ -111,6 +115,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     @ConnectedSocket() socket: AccordSocket,
     @MessageBody() dto: SyncDto,
   ): Promise<Ack<{ comments: CommentView[]; seq: number }>> {
+    this.limiter.take(socket.data.ctx.userId);
     return ok(await this.rooms.sync(socket.data.ctx, dto.coalitionId, dto.afterSeq));
   }
 
@@ -119,6 +124,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     @ConnectedSocket() socket: AccordSocket,
     @MessageBody() dto: TypingDto,
   ): Ack<{ coalitionId: string }> {
+    this.limiter.take(socket.data.ctx.userId);
     this.requireSeat(socket, dto.coalitionId);
     socket.to(roomChannel(dto.coalitionId)).emit('typing' as never, {
       coalitionId: dto.coalitionId,
@@ -133,6 +139,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     @ConnectedSocket() socket: AccordSocket,
     @MessageBody() dto: CreateCommentDto,
   ): Promise<Ack<CommentView>> {
+    this.limiter.take(socket.data.ctx.userId);
     this.requireSeat(socket, dto.coalitionId);
     const { comment } = await this.rooms.createComment(socket.data.ctx, dto);
     return ok(comment);
