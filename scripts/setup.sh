@@ -15,7 +15,10 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 fail() { printf '\033[31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
 ferretdb_ok() {
-  [ -x "$FERRETDB_BIN" ] && "$FERRETDB_BIN" --version 2>/dev/null | grep -q "version: v$FERRETDB_VERSION"
+  # Read the whole output first: `| grep -q` would stop reading early, and under pipefail the
+  # writer's SIGPIPE would fail the check at random.
+  local out
+  [ -x "$FERRETDB_BIN" ] && out=$("$FERRETDB_BIN" --version 2>/dev/null) && [[ "$out" == *"version: v$FERRETDB_VERSION"* ]]
 }
 
 install_ferretdb() {
