@@ -144,6 +144,26 @@ export class CoalitionsRepository {
     return new Map(rows.map((r) => [r.coalitionId.toString(), r.role]));
   }
 
+  async findMemberWithUser(
+    coalitionId: Types.ObjectId,
+    userId: string,
+  ): Promise<MemberWithUser | null> {
+    if (!isObjectIdString(userId)) return null;
+    return this.members
+      .findOne({ coalitionId, userId: new Types.ObjectId(userId) })
+      .populate({ path: 'userId', select: { displayName: 1 } })
+      .lean<MemberWithUser>()
+      .exec();
+  }
+
+  async findByIds(ids: Types.ObjectId[]): Promise<CoalitionRecord[]> {
+    if (ids.length === 0) return [];
+    return this.coalitions
+      .find({ _id: trusted({ $in: ids }) })
+      .lean<CoalitionRecord[]>()
+      .exec();
+  }
+
   async listMembers(coalitionId: Types.ObjectId): Promise<MemberWithUser[]> {
     return this.members
       .find({ coalitionId })

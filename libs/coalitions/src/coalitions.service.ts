@@ -320,9 +320,7 @@ export class CoalitionsService {
     coalitionId: Types.ObjectId,
     userId: string,
   ): Promise<CoalitionMemberDto> {
-    const member = (await this.coalitions.listMembers(coalitionId)).find(
-      (m) => m.userId?._id.toString() === userId,
-    );
+    const member = await this.coalitions.findMemberWithUser(coalitionId, userId);
     if (!member) throw AccordError.notFound('That person is not a member of this coalition');
     return toMemberDto(member);
   }

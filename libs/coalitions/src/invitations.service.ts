@@ -111,12 +111,12 @@ export class InvitationsService {
       ctx.email.trim().toLowerCase(),
       new Date(),
     );
-    const result: MyInvitationDto[] = [];
-    for (const invitation of pending) {
-      const coalition = await this.coalitionRecords.findById(invitation.coalitionId.toString());
-      if (coalition) result.push({ ...toInvitationDto(invitation), coalitionName: coalition.name });
-    }
-    return result;
+    const coalitions = await this.coalitionRecords.findByIds(pending.map((i) => i.coalitionId));
+    const nameOf = new Map(coalitions.map((c) => [c._id.toString(), c.name]));
+    return pending.flatMap((invitation) => {
+      const coalitionName = nameOf.get(invitation.coalitionId.toString());
+      return coalitionName === undefined ? [] : [{ ...toInvitationDto(invitation), coalitionName }];
+    });
   }
 
   async accept(

@@ -44,6 +44,14 @@ export class JoinRequestsRepository {
       .exec();
   }
 
+  async findWithUser(requestId: Types.ObjectId): Promise<JoinRequestWithUser | null> {
+    return this.requests
+      .findById(requestId)
+      .populate({ path: 'userId', select: { displayName: 1 } })
+      .lean<JoinRequestWithUser>()
+      .exec();
+  }
+
   async list(
     coalitionId: Types.ObjectId,
     status: JoinRequestStatus | undefined,

@@ -126,9 +126,7 @@ export class JoinRequestsService {
         target: { type: 'join_request', id: request._id.toString() },
         data: { userId: request.userId.toString() },
       });
-      const [view] = (
-        await this.requests.list(coalition._id, undefined, { page: 1, limit: 100 })
-      ).items.filter((r) => r._id.toString() === request._id.toString());
+      const view = await this.requests.findWithUser(request._id);
       return toJoinRequestDto(view ?? { ...decided, userId: null });
     });
   }
