@@ -7,6 +7,7 @@ import {
   AccordConfigModule,
   type AccordLogger,
   DatabaseModule,
+  DomainEventsModule,
   HealthModule,
   HttpExceptionFilter,
 } from '@accord/core';
@@ -25,6 +26,7 @@ export class AppModule {
         AccordConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(),
+        DomainEventsModule,
         HealthModule,
         AuthModule,
         AuditModule,

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { AccordError, ErrorCode, parseConfig } from '@accord/core';
+import { AccordError, DomainEvents, ErrorCode, parseConfig } from '@accord/core';
 import type { ClientMeta } from './auth-context';
 import { type AccessTokenPayload, AuthService } from './auth.service';
 import type { LoginThrottleService } from './login-throttle.service';
@@ -123,6 +123,7 @@ describe('AuthService', () => {
       passwords,
       throttle as unknown as LoginThrottleService,
       jwt,
+      new DomainEvents(),
     );
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { AccordConfig, AccordError } from '@accord/core';
+import { AccordConfig, AccordError, DomainEvents } from '@accord/core';
 import type { AuthContext, ClientMeta } from './auth-context';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordService } from './password.service';
@@ -48,6 +48,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     @Inject(PasswordService) private readonly passwords: PasswordService,
     @Inject(LoginThrottleService) private readonly throttle: LoginThrottleService,
     @Inject(JwtService) private readonly jwt: JwtService,
+    @Inject(DomainEvents) private readonly domainEvents: DomainEvents,
   ) {}
 
   onModuleInit(): void {
@@ -130,7 +131,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     if (!user) throw AccordError.unauthorized(INVALID_REFRESH);
     const pair = await this.issueTokens(user, session, payload.jti);
     if (!pair) {
-      await this.sessions.revokeSession(session, 'refresh-token-reuse');
+      await this.endSession(session, 'refresh-token-reuse');
       throw AccordError.unauthorized(
         'This refresh token was already used, so this sign-in has been ended everywhere; sign in again',
       );
@@ -143,7 +144,18 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const payload = this.verifyRefreshToken(refreshToken, { ignoreExpiration: true });
     if (!payload) return;
     const session = await this.sessions.findSession(payload.sid);
-    if (session) await this.sessions.revokeSession(session, 'logout');
+    if (session) await this.endSession(session, 'logout');
+  }
+
+  /** Revokes a sign-in; its open sockets are closed by the realtime layer (on every node). */
+  private async endSession(session: SessionRecord, reason: string): Promise<void> {
+    await this.sessions.revokeSession(session, reason);
+    this.domainEvents.emit({
+      type: 'auth.session.revoked',
+      userId: session.userId.toString(),
+      sessionId: session._id,
+      reason,
+    });
   }
 
   /** Resolves an access token to the acting user; used by HTTP (passport) and sockets. */

@@ -86,6 +86,15 @@ export const CoalitionAccessPolicy = {
     return rankOf(next) < rankOf(current);
   },
 
+  /** Room moderation (hide, mute, kick, ban) of someone's comment or of them: rank above theirs. */
+  canModerateUser: (actor: CoalitionRole | null, target: CoalitionRole | null): boolean => {
+    return (
+      CoalitionAccessPolicy.canModerate(actor) &&
+      actor !== null &&
+      rankOf(actor) > (target === null ? 0 : rankOf(target))
+    );
+  },
+
   canRemove: (actor: CoalitionRole | null, target: CoalitionRole): boolean => {
     return CoalitionAccessPolicy.canActOn(actor, target);
   },

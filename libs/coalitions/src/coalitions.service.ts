@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '@accord/auth';
 import { AuditService, coalitionScope } from '@accord/audit';
-import { AccordError, DocumentLocks, type Page } from '@accord/core';
+import { AccordError, DocumentLocks, DomainEvents, type Page } from '@accord/core';
 import { OrganisationsService, type StakeholderType } from '@accord/organisations';
 import { type CoalitionSummary, RecommendationsService } from '@accord/recommendations';
 import { Types } from 'mongoose';
@@ -40,6 +40,7 @@ export class CoalitionsService {
     @Inject(RecommendationsService) private readonly recommendations: RecommendationsService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(DocumentLocks) private readonly locks: DocumentLocks,
+    @Inject(DomainEvents) private readonly domainEvents: DomainEvents,
   ) {}
 
   /**
@@ -54,6 +55,11 @@ export class CoalitionsService {
     if (!CoalitionAccessPolicy.canView(coalition, role))
       throw AccordError.notFound(NOT_FOUND_MESSAGE);
     return { coalition, member, role };
+  }
+
+  /** Someone else's role in a coalition (null when not a member), for rank rules elsewhere. */
+  async roleOf(coalitionId: Types.ObjectId, userId: string): Promise<CoalitionRole | null> {
+    return (await this.coalitions.findMember(coalitionId, userId))?.role ?? null;
   }
 
   /** As `access`, then FORBIDDEN (with `message`) unless `allowed(role)`. */
@@ -227,6 +233,13 @@ export class CoalitionsService {
         target: { type: 'user', id: target.userId.toString() },
         data: { from: target.role, to: role },
       });
+      this.domainEvents.emit({
+        type: 'coalition.member.role_changed',
+        coalitionId: coalition._id.toString(),
+        userId: target.userId.toString(),
+        from: target.role,
+        to: role,
+      });
       return this.memberDto(coalition._id, target.userId.toString());
     });
   }
@@ -261,6 +274,12 @@ export class CoalitionsService {
         action: self ? 'coalition.member.left' : 'coalition.member.removed',
         target: { type: 'user', id: target.userId.toString() },
         data: { role: target.role, organisationId: target.organisationId.toString() },
+      });
+      this.domainEvents.emit({
+        type: 'coalition.member.removed',
+        coalitionId: coalition._id.toString(),
+        userId: target.userId.toString(),
+        visibility: coalition.visibility,
       });
     });
   }

@@ -19,3 +19,4 @@ export * from './text/csv';
 export * from './database/document-lock';
 export * from './http/uploads';
 export * from './config/project-root';
+export * from './events/domain-events';

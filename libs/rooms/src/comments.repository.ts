@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isDuplicateKeyError } from '@accord/core';
+import { isDuplicateKeyError, isObjectIdString } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
 import { Comment, type CommentAnchor, type CommentRecord } from './comment.schema';
 
@@ -103,6 +103,75 @@ export class CommentsRepository {
       .limit(limit)
       .lean<CommentRecord[]>()
       .exec();
+  }
+
+  async findById(commentId: string): Promise<CommentRecord | null> {
+    if (!isObjectIdString(commentId)) return null;
+    return this.comments.findById(commentId).lean<CommentRecord>().exec();
+  }
+
+  async findByIds(commentIds: string[]): Promise<CommentRecord[]> {
+    const ids = commentIds.filter(isObjectIdString).map((id) => new Types.ObjectId(id));
+    if (ids.length === 0) return [];
+    return this.comments
+      .find({ _id: trusted({ $in: ids }) })
+      .lean<CommentRecord[]>()
+      .exec();
+  }
+
+  /**
+   * Applies a change to one comment and returns it as stored. The caller holds the comment's
+   * lock: every writer of a comment does, so concurrent changes never overwrite each other.
+   */
+  async change(
+    commentId: Types.ObjectId,
+    set: Partial<
+      Pick<
+        CommentRecord,
+        'body' | 'editedAt' | 'deletedAt' | 'deletedBy' | 'deletedById' | 'hidden' | 'anchor'
+      >
+    >,
+  ): Promise<CommentRecord> {
+    const updated = await this.comments
+      .findOneAndUpdate(
+        { _id: commentId },
+        { $set: { ...set, updatedAt: new Date() } },
+        { new: true, timestamps: false },
+      )
+      .lean<CommentRecord>()
+      .exec();
+    if (!updated) throw new Error(`Comment ${commentId.toString()} vanished while being changed`);
+    return updated;
+  }
+
+  /** Comments up to `maxSeq` changed at or after `since` (edits, deletions, hides, reactions). */
+  async changedSince(
+    coalitionId: Types.ObjectId,
+    since: Date,
+    maxSeq: number,
+    limit: number,
+  ): Promise<CommentRecord[]> {
+    return this.comments
+      .find({
+        coalitionId,
+        seq: trusted({ $lte: maxSeq }),
+        updatedAt: trusted({ $gte: since }),
+      })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .lean<CommentRecord[]>()
+      .exec();
+  }
+
+  /** When this person last commented in the room (slow mode). */
+  async lastCommentAt(coalitionId: Types.ObjectId, authorId: Types.ObjectId): Promise<Date | null> {
+    const last = await this.comments
+      .findOne({ coalitionId, authorId })
+      .sort({ seq: -1 })
+      .select({ createdAt: 1 })
+      .lean<{ createdAt: Date }>()
+      .exec();
+    return last?.createdAt ?? null;
   }
 
   async existsInRoom(coalitionId: Types.ObjectId, commentId: Types.ObjectId): Promise<boolean> {

@@ -15,6 +15,11 @@ export function roomChannel(coalitionId: string): string {
   return `coalition:${coalitionId}`;
 }
 
+/** The room's moderators' sockets: hidden comments with reasons, flags. */
+export function moderatorsChannel(coalitionId: string): string {
+  return `coalition:${coalitionId}:moderators`;
+}
+
 export function userChannel(userId: string): string {
   return `user:${userId}`;
 }

@@ -1,9 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { CommentView } from './rooms.service';
+import type { CommentView } from './comment-view';
+import type { RoomState } from './moderation.repository';
+
+export interface FlagView {
+  id: string;
+  coalitionId: string;
+  commentId: string;
+  userId: string;
+  reason: string;
+  createdAt: string;
+}
 
 /** What happened in rooms, for the realtime layer to broadcast (services never import the gateway). */
-export type RoomEvent = { type: 'comment.created'; coalitionId: string; comment: CommentView };
+export type RoomEvent =
+  | { type: 'comment.created'; coalitionId: string; comment: CommentView }
+  | {
+      /** An edit, deletion, hiding or reaction: moderators and everyone else get their own view. */
+      type: 'comment.changed';
+      coalitionId: string;
+      event: 'comment:updated' | 'comment:deleted' | 'comment:hidden';
+      forModerators: CommentView;
+      forOthers: CommentView;
+    }
+  | { type: 'room.updated'; coalitionId: string; state: RoomState }
+  | {
+      type: 'room.removed';
+      coalitionId: string;
+      userId: string;
+      reason: 'kicked' | 'banned' | 'membership_ended';
+    }
+  | { type: 'room.muted'; coalitionId: string; userId: string; until: string | null }
+  | { type: 'flag.created'; coalitionId: string; flag: FlagView; comment: CommentView };
 
 @Injectable()
 export class RoomEvents {

@@ -1,72 +1,92 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '@accord/auth';
-import { CoalitionAccessPolicy, type CoalitionRole, CoalitionsService } from '@accord/coalitions';
-import { AccordError, isObjectIdString } from '@accord/core';
+import { CoalitionAccessPolicy, type CoalitionRole } from '@accord/coalitions';
+import { AccordError, DocumentLocks, ErrorCode, isObjectIdString } from '@accord/core';
 import { OrganisationsService } from '@accord/organisations';
 import { Types } from 'mongoose';
-import type { CommentRecord } from './comment.schema';
+import { type CommentView, toCommentView } from './comment-view';
 import { CommentsRepository } from './comments.repository';
-import { RoomEvents } from './room-events';
-import type { CreateCommentDto } from './dto/room.dto';
+import { ModerationRepository } from './moderation.repository';
+import { type FlagView, RoomEvents } from './room-events';
+import { audienceOf, commentLockKey, RoomGuard } from './room-guard';
+import type {
+  CreateCommentDto,
+  EditCommentDto,
+  FlagCommentDto,
+  ReactDto,
+  SyncDto,
+} from './dto/room.dto';
 import type { RoomSeat } from './presence';
 
-export interface CommentView {
-  id: string;
-  coalitionId: string;
-  seq: number;
-  authorId: string;
-  organisationId: string | null;
-  body: string;
-  parentId: string | null;
-  anchor: { type: string; id: string; path: string | null } | null;
-  createdAt: string;
-}
+export type { CommentView } from './comment-view';
 
 export interface RoomSnapshot {
   comments: CommentView[];
   seq: number;
   locked: boolean;
   slowModeSeconds: number;
+  pinnedCommentId: string | null;
   role: CoalitionRole | null;
+  /** When the caller's mute ends (null when not muted). */
+  mutedUntil: string | null;
+  /** Pass as `updatedSince` to the next `room:sync` to also get changes to older comments. */
+  syncedAt: string;
+}
+
+export interface SyncResult {
+  /** Comments with seq > afterSeq, in order. */
+  comments: CommentView[];
+  /** Older comments (seq ≤ afterSeq) changed since `updatedSince`: edits, deletions, hides. */
+  updated: CommentView[];
+  seq: number;
+  syncedAt: string;
 }
 
 export const JOIN_HISTORY = 50;
 export const SYNC_LIMIT = 500;
+export const MAX_DISTINCT_REACTIONS = 20;
+/** Clocks of API nodes may differ a little: replay changes from a bit earlier (clients dedupe by id). */
+const CLOCK_MARGIN_MS = 5_000;
 
-export function toCommentView(c: CommentRecord): CommentView {
-  return {
-    id: c._id.toString(),
-    coalitionId: c.coalitionId.toString(),
-    seq: c.seq,
-    authorId: c.authorId.toString(),
-    organisationId: c.organisationId ? c.organisationId.toString() : null,
-    body: c.body,
-    parentId: c.parentId ? c.parentId.toString() : null,
-    anchor: c.anchor ? { type: c.anchor.type, id: c.anchor.id, path: c.anchor.path ?? null } : null,
-    createdAt: new Date(c.createdAt).toISOString(),
-  };
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function requireText(value: string, field: string): string {
+  const text = value.trim();
+  if (!text)
+    throw AccordError.validation(`${field} must not be empty`, [
+      { field, message: `${field} must not be empty` },
+    ]);
+  return text;
 }
 
 /** A coalition's live room: who may enter, what they see on entering, comments. */
 @Injectable()
 export class RoomsService {
   constructor(
-    @Inject(CoalitionsService) private readonly coalitions: CoalitionsService,
     @Inject(OrganisationsService) private readonly organisations: OrganisationsService,
     @Inject(CommentsRepository) private readonly comments: CommentsRepository,
+    @Inject(ModerationRepository) private readonly moderation: ModerationRepository,
+    @Inject(RoomGuard) private readonly guard: RoomGuard,
     @Inject(RoomEvents) private readonly events: RoomEvents,
+    @Inject(DocumentLocks) private readonly locks: DocumentLocks,
   ) {}
 
   /** Authorizes entering the room (NOT_FOUND for a private coalition's outsiders) and describes it. */
   async join(
     ctx: AuthContext,
     coalitionId: string,
-  ): Promise<{ seat: RoomSeat; snapshot: RoomSnapshot }> {
-    const { coalition, member, role } = await this.coalitions.access(ctx, coalitionId);
-    const organisation = member
-      ? (await this.organisations.findByIds([member.organisationId]))[0]
-      : undefined;
-    const latest = await this.comments.latest(coalition._id, JOIN_HISTORY);
+  ): Promise<{ seat: RoomSeat; snapshot: RoomSnapshot; moderator: boolean }> {
+    const syncedAt = new Date(Date.now() - CLOCK_MARGIN_MS).toISOString();
+    const { coalition, member, role } = await this.guard.enter(ctx, coalitionId);
+    const [organisation, latest, seq, state, standing] = await Promise.all([
+      member
+        ? this.organisations.findByIds([member.organisationId]).then((found) => found[0])
+        : Promise.resolve(undefined),
+      this.comments.latest(coalition._id, JOIN_HISTORY),
+      this.comments.lastSeq(coalition._id),
+      this.moderation.roomState(coalition._id),
+      this.moderation.standing(coalition._id, ctx.userId),
+    ]);
     return {
       seat: {
         coalitionId: coalition._id.toString(),
@@ -76,27 +96,45 @@ export class RoomsService {
         stakeholderType: organisation?.stakeholderType ?? '',
       },
       snapshot: {
-        comments: latest.map(toCommentView),
-        seq: await this.comments.lastSeq(coalition._id),
-        locked: false,
-        slowModeSeconds: 0,
+        comments: await this.guard.views(latest, audienceOf(role)),
+        seq,
+        locked: state.locked,
+        slowModeSeconds: state.slowModeSeconds,
+        pinnedCommentId: state.pinnedCommentId,
         role,
+        mutedUntil: standing.mutedUntil?.toISOString() ?? null,
+        syncedAt,
       },
+      moderator: CoalitionAccessPolicy.canModerate(role),
     };
   }
 
-  /** What a reconnecting client missed: comments after `afterSeq`, in order. */
-  async sync(
-    ctx: AuthContext,
-    coalitionId: string,
-    afterSeq: number,
-  ): Promise<{ comments: CommentView[]; seq: number }> {
-    const { coalition } = await this.coalitions.access(ctx, coalitionId);
-    const [comments, seq] = await Promise.all([
-      this.comments.after(coalition._id, afterSeq, SYNC_LIMIT),
+  /** What a reconnecting client missed: comments after `afterSeq` in order, and later changes. */
+  async sync(ctx: AuthContext, dto: SyncDto): Promise<SyncResult> {
+    const syncedAt = new Date(Date.now() - CLOCK_MARGIN_MS).toISOString();
+    const { coalition, role } = await this.guard.enter(ctx, dto.coalitionId);
+    const [comments, seq, updated] = await Promise.all([
+      this.comments.after(coalition._id, dto.afterSeq, SYNC_LIMIT),
       this.comments.lastSeq(coalition._id),
+      dto.updatedSince
+        ? this.comments.changedSince(
+            coalition._id,
+            new Date(dto.updatedSince),
+            dto.afterSeq,
+            SYNC_LIMIT,
+          )
+        : Promise.resolve([]),
     ]);
-    return { comments: comments.map(toCommentView), seq };
+    const audience = audienceOf(role);
+    return {
+      comments: await this.guard.views(comments, audience),
+      updated: await this.guard.views(
+        updated.filter((c) => c.updatedAt.getTime() !== c.createdAt.getTime()),
+        audience,
+      ),
+      seq,
+      syncedAt,
+    };
   }
 
   /** Stores a comment (once per clientMsgId); `created` is false for a retry. */
@@ -104,19 +142,25 @@ export class RoomsService {
     ctx: AuthContext,
     dto: CreateCommentDto,
   ): Promise<{ comment: CommentView; created: boolean }> {
-    const { coalition, member, role } = await this.coalitions.access(ctx, dto.coalitionId);
-    if (!CoalitionAccessPolicy.canComment(role)) {
-      throw AccordError.forbidden(
-        role === 'observer'
-          ? 'Observers can read but not comment'
-          : 'Only members of this coalition can comment',
-      );
+    const { coalition, member, role } = await this.guard.enter(ctx, dto.coalitionId);
+    const authorId = new Types.ObjectId(ctx.userId);
+    // A retry of a comment already stored answers the same comment, whatever changed since.
+    const stored = await this.comments.findByClientMsgId(coalition._id, authorId, dto.clientMsgId);
+    if (stored) return { comment: toCommentView(stored, audienceOf(role)), created: false };
+    const { state } = await this.guard.assertMayWrite(ctx, { coalition, member, role });
+    const body = requireText(dto.body, 'body');
+    if (state.slowModeSeconds > 0 && !CoalitionAccessPolicy.canModerate(role)) {
+      const last = await this.comments.lastCommentAt(coalition._id, authorId);
+      const waitMs = last ? last.getTime() + state.slowModeSeconds * 1000 - Date.now() : 0;
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        throw new AccordError(
+          ErrorCode.RATE_LIMITED,
+          `Slow mode is on (one comment every ${state.slowModeSeconds} s): you can comment again in ${seconds} s`,
+          { retryAfterSeconds: seconds },
+        );
+      }
     }
-    const body = dto.body.trim();
-    if (!body)
-      throw AccordError.validation('body must not be empty', [
-        { field: 'body', message: 'body must not be empty' },
-      ]);
     let parentId: Types.ObjectId | null = null;
     if (dto.parentId) {
       parentId = isObjectIdString(dto.parentId) ? new Types.ObjectId(dto.parentId) : null;
@@ -128,7 +172,7 @@ export class RoomsService {
     }
     const { comment, created } = await this.comments.create({
       coalitionId: coalition._id,
-      authorId: new Types.ObjectId(ctx.userId),
+      authorId,
       organisationId: member?.organisationId ?? null,
       clientMsgId: dto.clientMsgId,
       body,
@@ -137,10 +181,133 @@ export class RoomsService {
         ? { type: dto.anchor.type, id: dto.anchor.id, path: dto.anchor.path ?? null }
         : null,
     });
-    const view = toCommentView(comment);
+    const view = toCommentView(comment, 'public');
     if (created)
       this.events.emit({ type: 'comment.created', coalitionId: view.coalitionId, comment: view });
     return { comment: view, created };
+  }
+
+  /** The author changes their comment's text. */
+  async editComment(ctx: AuthContext, dto: EditCommentDto): Promise<CommentView> {
+    const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    if (comment.authorId.toString() !== ctx.userId)
+      throw AccordError.forbidden('You can only edit your own comments');
+    await this.guard.assertMayWrite(ctx, access);
+    const body = requireText(dto.body, 'body');
+    const changed = await this.locks.withLock(commentLockKey(comment._id), async () => {
+      const current = await this.comments.findById(dto.commentId);
+      if (!current || current.deletedAt) throw AccordError.conflict('This comment was deleted');
+      if (current.body === body) return current;
+      return this.comments.change(current._id, { body, editedAt: new Date() });
+    });
+    return this.announce(changed, 'comment:updated', audienceOf(access.role));
+  }
+
+  /**
+   * Deletes a comment, leaving a tombstone (seq, author, thread). The author may delete their
+   * own; moderators may delete anyone's of a lower rank (audited).
+   */
+  async deleteComment(ctx: AuthContext, commentId: string): Promise<CommentView> {
+    const { comment, access } = await this.guard.comment(ctx, commentId);
+    const own = comment.authorId.toString() === ctx.userId;
+    if (!own) {
+      if (!CoalitionAccessPolicy.canModerate(access.role))
+        throw AccordError.forbidden('You can only delete your own comments');
+      await this.guard.assertOutranksAuthor(ctx, access, comment, 'delete comments of');
+    } else if (!CoalitionAccessPolicy.canComment(access.role)) {
+      throw AccordError.forbidden('Only members of this coalition can delete their comments');
+    }
+    let deletedNow = false;
+    const changed = await this.locks.withLock(commentLockKey(comment._id), async () => {
+      const current = await this.comments.findById(commentId);
+      if (!current) throw AccordError.notFound('Comment not found');
+      if (current.deletedAt) return current;
+      deletedNow = true;
+      return this.comments.change(current._id, {
+        body: '',
+        deletedAt: new Date(),
+        deletedBy: own ? 'author' : 'moderator',
+        deletedById: new Types.ObjectId(ctx.userId),
+      });
+    });
+    if (deletedNow && !own) {
+      await this.guard.audit(ctx, access, 'room.comment.deleted', changed, {});
+    }
+    if (!deletedNow) return toCommentView(changed, audienceOf(access.role));
+    return this.announce(changed, 'comment:deleted', audienceOf(access.role));
+  }
+
+  /** Adds (or with `remove`, takes back) the caller's reaction with one emoji. */
+  async react(ctx: AuthContext, dto: ReactDto): Promise<CommentView> {
+    if ([...graphemes.segment(dto.emoji)].length !== 1) {
+      throw AccordError.validation('emoji must be a single emoji', [
+        { field: 'emoji', message: 'emoji must be a single emoji' },
+      ]);
+    }
+    const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    await this.guard.assertMayWrite(ctx, access);
+    const changed = await this.locks.withLock(commentLockKey(comment._id), async () => {
+      const current = await this.comments.findById(dto.commentId);
+      if (!current || current.deletedAt)
+        throw AccordError.conflict('Deleted comments cannot get reactions');
+      if (current.hidden && !dto.remove)
+        throw AccordError.conflict('Hidden comments cannot get reactions');
+      let touched: boolean;
+      if (dto.remove) {
+        touched = await this.moderation.removeReaction(current._id, ctx.userId, dto.emoji);
+      } else {
+        const emojis = await this.moderation.distinctEmojis(current._id);
+        if (!emojis.has(dto.emoji) && emojis.size >= MAX_DISTINCT_REACTIONS) {
+          throw AccordError.conflict(
+            `This comment already has ${MAX_DISTINCT_REACTIONS} different reactions; use one of them`,
+          );
+        }
+        touched = await this.moderation.addReaction(current._id, ctx.userId, dto.emoji);
+      }
+      return touched ? this.comments.change(current._id, {}) : null;
+    });
+    if (!changed) return (await this.guard.views([comment], audienceOf(access.role)))[0];
+    return this.announce(changed, 'comment:updated', audienceOf(access.role));
+  }
+
+  /** Flags a comment for the room's moderators (once per person and comment). */
+  async flag(
+    ctx: AuthContext,
+    dto: FlagCommentDto,
+  ): Promise<{ flag: FlagView; alreadyFlagged: boolean }> {
+    const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    if (access.role === null)
+      throw AccordError.forbidden('Only members of this coalition can flag comments');
+    const standing = await this.moderation.standing(access.coalition._id, ctx.userId);
+    if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+    if (comment.authorId.toString() === ctx.userId)
+      throw AccordError.forbidden('You cannot flag your own comment');
+    if (comment.deletedAt) throw AccordError.conflict('This comment was deleted');
+    const reason = requireText(dto.reason, 'reason');
+    const { flag, created } = await this.moderation.addFlag({
+      coalitionId: access.coalition._id,
+      commentId: comment._id,
+      userId: ctx.userId,
+      reason,
+    });
+    const view: FlagView = {
+      id: flag._id.toString(),
+      coalitionId: flag.coalitionId.toString(),
+      commentId: flag.commentId.toString(),
+      userId: flag.userId.toString(),
+      reason: flag.reason,
+      createdAt: new Date(flag.createdAt).toISOString(),
+    };
+    if (created) {
+      const [forModerators] = await this.guard.views([comment], 'moderator');
+      this.events.emit({
+        type: 'flag.created',
+        coalitionId: view.coalitionId,
+        flag: view,
+        comment: forModerators,
+      });
+    }
+    return { flag: view, alreadyFlagged: !created };
   }
 
   /** Comments after `afterSeq` (REST), at most `limit`, with the room's current seq. */
@@ -150,11 +317,27 @@ export class RoomsService {
     afterSeq: number,
     limit: number,
   ): Promise<{ items: CommentView[]; seq: number }> {
-    const { coalition } = await this.coalitions.access(ctx, coalitionId);
+    const { coalition, role } = await this.guard.enter(ctx, coalitionId);
     const [items, seq] = await Promise.all([
       this.comments.after(coalition._id, afterSeq, limit),
       this.comments.lastSeq(coalition._id),
     ]);
-    return { items: items.map(toCommentView), seq };
+    return { items: await this.guard.views(items, audienceOf(role)), seq };
+  }
+
+  /** Broadcasts a changed comment (each audience its view) and answers the caller's view. */
+  private async announce(
+    changed: Parameters<RoomGuard['bothViews']>[0],
+    event: 'comment:updated' | 'comment:deleted' | 'comment:hidden',
+    audience: 'moderator' | 'public',
+  ): Promise<CommentView> {
+    const views = await this.guard.bothViews(changed);
+    this.events.emit({
+      type: 'comment.changed',
+      coalitionId: changed.coalitionId.toString(),
+      event,
+      ...views,
+    });
+    return audience === 'moderator' ? views.forModerators : views.forOthers;
   }
 }

@@ -1,0 +1,325 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type AuthContext, UsersRepository } from '@accord/auth';
+import { CoalitionAccessPolicy, type CoalitionAccess, CoalitionsService } from '@accord/coalitions';
+import { AccordError, DocumentLocks, type Page } from '@accord/core';
+import { Types } from 'mongoose';
+import { type CommentView, toCommentView } from './comment-view';
+import type { CommentRecord } from './comment.schema';
+import { CommentsRepository } from './comments.repository';
+import { ModerationRepository, type RoomState } from './moderation.repository';
+import { type FlagView, RoomEvents } from './room-events';
+import { commentLockKey, RoomGuard, roomSettingsLockKey } from './room-guard';
+import type {
+  HideCommentDto,
+  LockDto,
+  MuteDto,
+  PinDto,
+  RoomUserDto,
+  SlowModeDto,
+  UnhideCommentDto,
+} from './dto/room.dto';
+
+export interface FlagQueueItem extends FlagView {
+  flaggedByName: string | null;
+  /** The comment as moderators see it (hidden ones with their reason). */
+  comment: CommentView;
+  /** Open until the comment is hidden or deleted. */
+  status: 'open' | 'resolved';
+}
+
+export type FlagStatusFilter = 'open' | 'resolved' | 'all';
+
+const MODERATORS_ONLY = 'Only moderators and organisers can moderate this room';
+
+/** Room moderation: hide, mute, kick, ban, lock, slow mode, pin, and the flag queue. All audited. */
+@Injectable()
+export class ModerationService {
+  constructor(
+    @Inject(CoalitionsService) private readonly coalitions: CoalitionsService,
+    @Inject(CommentsRepository) private readonly comments: CommentsRepository,
+    @Inject(ModerationRepository) private readonly moderation: ModerationRepository,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(RoomGuard) private readonly guard: RoomGuard,
+    @Inject(RoomEvents) private readonly events: RoomEvents,
+    @Inject(DocumentLocks) private readonly locks: DocumentLocks,
+  ) {}
+
+  /** Hides a comment: moderators keep seeing it with the reason, everyone else a placeholder. */
+  async hide(ctx: AuthContext, dto: HideCommentDto): Promise<CommentView> {
+    const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    await this.guard.assertOutranksAuthor(ctx, access, comment, 'hide comments of');
+    const reason = dto.reason.trim();
+    if (!reason)
+      throw AccordError.validation('reason must not be empty', [
+        { field: 'reason', message: 'reason must not be empty' },
+      ]);
+    const { record, changed } = await this.changeComment(comment, (current) => {
+      if (current.deletedAt) throw AccordError.conflict('This comment was deleted');
+      if (current.hidden?.reason === reason) return Promise.resolve(null);
+      return this.comments.change(current._id, {
+        hidden: { byId: new Types.ObjectId(ctx.userId), reason, at: new Date() },
+      });
+    });
+    if (changed) {
+      await this.guard.audit(ctx, access, 'room.comment.hidden', record, { reason });
+      await this.announce(record, 'comment:hidden');
+    }
+    return toCommentView(record, 'moderator', await this.reactionsOf(record));
+  }
+
+  async unhide(ctx: AuthContext, dto: UnhideCommentDto): Promise<CommentView> {
+    const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    await this.guard.assertOutranksAuthor(ctx, access, comment, 'unhide comments of');
+    const { record, changed } = await this.changeComment(comment, (current) =>
+      current.hidden ? this.comments.change(current._id, { hidden: null }) : Promise.resolve(null),
+    );
+    if (changed) {
+      await this.guard.audit(ctx, access, 'room.comment.unhidden', record, {
+        reason: dto.reason?.trim() || null,
+      });
+      await this.announce(record, 'comment:updated');
+    }
+    return toCommentView(record, 'moderator', await this.reactionsOf(record));
+  }
+
+  /** Mutes someone for `minutes` (0 lifts the mute): they read but cannot write (`MUTED`). */
+  async mute(
+    ctx: AuthContext,
+    dto: MuteDto,
+  ): Promise<{ userId: string; mutedUntil: string | null }> {
+    const access = await this.coalitions.access(ctx, dto.coalitionId);
+    await this.requireUser(dto.userId);
+    await this.guard.assertOutranks(ctx, access, dto.userId, 'mute');
+    const until = dto.minutes > 0 ? new Date(Date.now() + dto.minutes * 60_000) : null;
+    await this.moderation.addSanction({
+      coalitionId: access.coalition._id,
+      userId: dto.userId,
+      kind: until ? 'mute' : 'unmute',
+      until,
+      byId: ctx.userId,
+    });
+    const mutedUntil = until?.toISOString() ?? null;
+    await this.guard.audit(
+      ctx,
+      access,
+      until ? 'room.user.muted' : 'room.user.unmuted',
+      { type: 'user', id: dto.userId },
+      until ? { minutes: dto.minutes, until: mutedUntil } : {},
+    );
+    this.events.emit({
+      type: 'room.muted',
+      coalitionId: dto.coalitionId,
+      userId: dto.userId,
+      until: mutedUntil,
+    });
+    return { userId: dto.userId, mutedUntil };
+  }
+
+  /** Puts someone out of the live room now (all their sockets, every node); they may rejoin. */
+  async kick(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string }> {
+    const access = await this.coalitions.access(ctx, dto.coalitionId);
+    await this.requireUser(dto.userId);
+    await this.guard.assertOutranks(ctx, access, dto.userId, 'kick');
+    await this.guard.audit(ctx, access, 'room.user.kicked', { type: 'user', id: dto.userId }, {});
+    this.events.emit({
+      type: 'room.removed',
+      coalitionId: dto.coalitionId,
+      userId: dto.userId,
+      reason: 'kicked',
+    });
+    return { userId: dto.userId };
+  }
+
+  /** As kick, and they cannot come back (room and its REST routes) until unbanned. */
+  async ban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: true }> {
+    const access = await this.coalitions.access(ctx, dto.coalitionId);
+    await this.requireUser(dto.userId);
+    await this.guard.assertOutranks(ctx, access, dto.userId, 'ban');
+    await this.moderation.addSanction({
+      coalitionId: access.coalition._id,
+      userId: dto.userId,
+      kind: 'ban',
+      until: null,
+      byId: ctx.userId,
+    });
+    await this.guard.audit(ctx, access, 'room.user.banned', { type: 'user', id: dto.userId }, {});
+    this.events.emit({
+      type: 'room.removed',
+      coalitionId: dto.coalitionId,
+      userId: dto.userId,
+      reason: 'banned',
+    });
+    return { userId: dto.userId, banned: true };
+  }
+
+  async unban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: false }> {
+    const access = await this.coalitions.access(ctx, dto.coalitionId);
+    await this.requireUser(dto.userId);
+    await this.guard.assertOutranks(ctx, access, dto.userId, 'unban');
+    await this.moderation.addSanction({
+      coalitionId: access.coalition._id,
+      userId: dto.userId,
+      kind: 'unban',
+      until: null,
+      byId: ctx.userId,
+    });
+    await this.guard.audit(ctx, access, 'room.user.unbanned', { type: 'user', id: dto.userId }, {});
+    return { userId: dto.userId, banned: false };
+  }
+
+  /** Locks the room (only moderators write: `ROOM_LOCKED` for others) or unlocks it. */
+  async lock(ctx: AuthContext, dto: LockDto): Promise<RoomState & { coalitionId: string }> {
+    return this.changeSettings(ctx, dto.coalitionId, (state) =>
+      state.locked === dto.locked
+        ? null
+        : {
+            next: { ...state, locked: dto.locked },
+            action: dto.locked ? 'room.locked' : 'room.unlocked',
+            data: {},
+          },
+    );
+  }
+
+  /** Slow mode: non-moderators may comment once every `seconds` (0 turns it off). */
+  async slowMode(ctx: AuthContext, dto: SlowModeDto): Promise<RoomState & { coalitionId: string }> {
+    return this.changeSettings(ctx, dto.coalitionId, (state) =>
+      state.slowModeSeconds === dto.seconds
+        ? null
+        : {
+            next: { ...state, slowModeSeconds: dto.seconds },
+            action: 'room.slow_mode_changed',
+            data: { from: state.slowModeSeconds, to: dto.seconds },
+          },
+    );
+  }
+
+  /** Pins a comment at the top of the room (one at a time), or unpins it with `pinned: false`. */
+  async pin(ctx: AuthContext, dto: PinDto): Promise<RoomState & { coalitionId: string }> {
+    const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    const pinned = dto.pinned ?? true;
+    if (pinned && (comment.deletedAt || comment.hidden))
+      throw AccordError.conflict('Deleted or hidden comments cannot be pinned');
+    const id = comment._id.toString();
+    return this.changeSettings(ctx, access.coalition._id.toString(), (state) => {
+      if (pinned ? state.pinnedCommentId === id : state.pinnedCommentId !== id) return null;
+      return {
+        next: { ...state, pinnedCommentId: pinned ? id : null },
+        action: pinned ? 'room.comment.pinned' : 'room.comment.unpinned',
+        data: { commentId: id, seq: comment.seq },
+      };
+    });
+  }
+
+  /** The flag queue: flags of this room's comments, newest first, with the comment. */
+  async flags(
+    ctx: AuthContext,
+    coalitionId: string,
+    query: { status: FlagStatusFilter; page: number; limit: number },
+  ): Promise<Page<FlagQueueItem>> {
+    const access = await this.coalitions.access(ctx, coalitionId);
+    if (!CoalitionAccessPolicy.canModerate(access.role))
+      throw AccordError.forbidden('Only moderators and organisers can read the flag queue');
+    const flags = await this.moderation.flagsOf(access.coalition._id);
+    const commentIds = [...new Set(flags.map((f) => f.commentId.toString()))];
+    const present = await this.comments.findByIds(commentIds);
+    const views = new Map(
+      (await this.guard.views(present, 'moderator')).map((v) => [v.id, v] as const),
+    );
+    const flaggers = new Map(
+      (await this.users.findByIds([...new Set(flags.map((f) => f.userId.toString()))])).map(
+        (u) => [u._id.toString(), u.displayName] as const,
+      ),
+    );
+    const items: FlagQueueItem[] = [];
+    for (const flag of flags) {
+      const comment = views.get(flag.commentId.toString());
+      if (!comment) continue;
+      const status = comment.hidden || comment.deleted ? 'resolved' : 'open';
+      if (query.status !== 'all' && status !== query.status) continue;
+      items.push({
+        id: flag._id.toString(),
+        coalitionId: flag.coalitionId.toString(),
+        commentId: flag.commentId.toString(),
+        userId: flag.userId.toString(),
+        flaggedByName: flaggers.get(flag.userId.toString()) ?? null,
+        reason: flag.reason,
+        createdAt: new Date(flag.createdAt).toISOString(),
+        comment,
+        status,
+      });
+    }
+    const start = (query.page - 1) * query.limit;
+    return {
+      items: items.slice(start, start + query.limit),
+      total: items.length,
+      page: query.page,
+      limit: query.limit,
+    };
+  }
+
+  private async requireUser(userId: string): Promise<void> {
+    if (!(await this.users.findById(userId))) throw AccordError.notFound('No such user');
+  }
+
+  private async reactionsOf(record: CommentRecord) {
+    return (await this.moderation.reactionsOf([record._id])).get(record._id.toString()) ?? [];
+  }
+
+  /** Runs a change of one comment under its lock; `changed` false when nothing was to do. */
+  private async changeComment(
+    comment: CommentRecord,
+    work: (current: CommentRecord) => Promise<CommentRecord | null>,
+  ): Promise<{ record: CommentRecord; changed: boolean }> {
+    return this.locks.withLock(commentLockKey(comment._id), async () => {
+      const current = await this.comments.findById(comment._id.toString());
+      if (!current) throw AccordError.notFound('Comment not found');
+      const next = await work(current);
+      return next ? { record: next, changed: true } : { record: current, changed: false };
+    });
+  }
+
+  private async announce(
+    record: CommentRecord,
+    event: 'comment:updated' | 'comment:hidden',
+  ): Promise<void> {
+    const views = await this.guard.bothViews(record);
+    this.events.emit({
+      type: 'comment.changed',
+      coalitionId: record.coalitionId.toString(),
+      event,
+      ...views,
+    });
+  }
+
+  /** Changes room settings under the room's lock, then audits and announces `room:updated`. */
+  private async changeSettings(
+    ctx: AuthContext,
+    coalitionId: string,
+    decide: (
+      state: RoomState,
+    ) => { next: RoomState; action: string; data: Record<string, unknown> } | null,
+  ): Promise<RoomState & { coalitionId: string }> {
+    const access: CoalitionAccess = await this.coalitions.access(ctx, coalitionId);
+    if (!CoalitionAccessPolicy.canModerate(access.role))
+      throw AccordError.forbidden(MODERATORS_ONLY);
+    const id = access.coalition._id;
+    const result = await this.locks.withLock(roomSettingsLockKey(id), async () => {
+      const state = await this.moderation.roomState(id);
+      const change = decide(state);
+      if (!change) return { state, change };
+      await this.moderation.saveRoomState(id, change.next);
+      return { state: change.next, change };
+    });
+    if (result.change) {
+      await this.guard.audit(
+        ctx,
+        access,
+        result.change.action,
+        { type: 'room', id: id.toString() },
+        result.change.data,
+      );
+      this.events.emit({ type: 'room.updated', coalitionId: id.toString(), state: result.state });
+    }
+    return { coalitionId: id.toString(), ...result.state };
+  }
+}

@@ -1,0 +1,172 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthContext } from '@accord/auth';
+import {
+  CoalitionAccessPolicy,
+  type CoalitionAccess,
+  type CoalitionRole,
+  CoalitionsService,
+} from '@accord/coalitions';
+import { AuditService, coalitionScope } from '@accord/audit';
+import { AccordError, ErrorCode } from '@accord/core';
+import type { Types } from 'mongoose';
+import type { CommentRecord } from './comment.schema';
+import { type Audience, type CommentView, toCommentView } from './comment-view';
+import { CommentsRepository } from './comments.repository';
+import { ModerationRepository, type RoomState, type Standing } from './moderation.repository';
+
+export const COMMENT_NOT_FOUND = 'Comment not found';
+
+export function audienceOf(role: CoalitionRole | null): Audience {
+  return CoalitionAccessPolicy.canModerate(role) ? 'moderator' : 'public';
+}
+
+export function commentLockKey(commentId: Types.ObjectId | string): string {
+  return `comment:${commentId.toString()}`;
+}
+
+export function roomSettingsLockKey(coalitionId: Types.ObjectId | string): string {
+  return `room-settings:${coalitionId.toString()}`;
+}
+
+/**
+ * The room rules every service shares: who may see a comment, who may write (bans, mutes,
+ * locks), and how comments are shown to whom. Built on the coalition access policy.
+ */
+@Injectable()
+export class RoomGuard {
+  constructor(
+    @Inject(CoalitionsService) private readonly coalitions: CoalitionsService,
+    @Inject(CommentsRepository) private readonly comments: CommentsRepository,
+    @Inject(ModerationRepository) private readonly moderation: ModerationRepository,
+    @Inject(AuditService) private readonly auditLog: AuditService,
+  ) {}
+
+  /**
+   * Rank rule of moderation: the caller must moderate the room and rank above the target
+   * (outsiders of a public room rank lowest). Answers the target's role.
+   */
+  async assertOutranks(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+    targetUserId: string,
+    action: string,
+  ): Promise<CoalitionRole | null> {
+    if (!CoalitionAccessPolicy.canModerate(access.role))
+      throw AccordError.forbidden(`Only moderators and organisers can ${action}`);
+    if (targetUserId === ctx.userId) throw AccordError.forbidden(`You cannot ${action} yourself`);
+    const target = await this.coalitions.roleOf(access.coalition._id, targetUserId);
+    if (!CoalitionAccessPolicy.canModerateUser(access.role, target)) {
+      throw AccordError.forbidden(
+        `A ${access.role ?? 'non-member'} cannot ${action} a ${target ?? 'non-member'}: nobody acts on an equal or higher rank`,
+      );
+    }
+    return target;
+  }
+
+  async assertOutranksAuthor(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+    comment: CommentRecord,
+    action: string,
+  ): Promise<void> {
+    await this.assertOutranks(ctx, access, comment.authorId.toString(), action);
+  }
+
+  /** Writes a moderation action to the coalition's audit log. */
+  async audit(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+    action: string,
+    target: CommentRecord | { type: 'user' | 'room'; id: string },
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const isComment = 'seq' in target;
+    await this.auditLog.record({
+      scope: coalitionScope(access.coalition._id.toString()),
+      actorId: ctx.userId,
+      action,
+      target: isComment
+        ? { type: 'comment', id: target._id.toString() }
+        : { type: target.type, id: target.id },
+      data: isComment ? { seq: target.seq, authorId: target.authorId.toString(), ...data } : data,
+    });
+  }
+
+  /** The coalition as the caller sees it, refusing people banned from its room. */
+  async enter(ctx: AuthContext, coalitionId: string): Promise<CoalitionAccess> {
+    const access = await this.coalitions.access(ctx, coalitionId);
+    const standing = await this.moderation.standing(access.coalition._id, ctx.userId);
+    if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+    return access;
+  }
+
+  /** A comment and the caller's access to its room; NOT_FOUND alike for unknown and unseeable. */
+  async comment(
+    ctx: AuthContext,
+    commentId: string,
+  ): Promise<{ comment: CommentRecord; access: CoalitionAccess }> {
+    const comment = await this.comments.findById(commentId);
+    if (!comment) throw AccordError.notFound(COMMENT_NOT_FOUND);
+    try {
+      return { comment, access: await this.coalitions.access(ctx, comment.coalitionId.toString()) };
+    } catch (error) {
+      if (error instanceof AccordError && error.code === ErrorCode.NOT_FOUND)
+        throw AccordError.notFound(COMMENT_NOT_FOUND);
+      throw error;
+    }
+  }
+
+  /**
+   * Refuses a write (comment, edit, reaction) by someone who may not write now: not a member
+   * (observers read), banned, muted, or a locked room for non-moderators.
+   */
+  async assertMayWrite(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+  ): Promise<{ state: RoomState; standing: Standing }> {
+    if (!CoalitionAccessPolicy.canComment(access.role)) {
+      throw AccordError.forbidden(
+        access.role === 'observer'
+          ? 'Observers can read but not comment'
+          : 'Only members of this coalition can comment',
+      );
+    }
+    const [state, standing] = await Promise.all([
+      this.moderation.roomState(access.coalition._id),
+      this.moderation.standing(access.coalition._id, ctx.userId),
+    ]);
+    if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+    if (standing.mutedUntil) {
+      throw new AccordError(
+        ErrorCode.MUTED,
+        `You are muted in this room until ${standing.mutedUntil.toISOString()}`,
+        { details: { mutedUntil: standing.mutedUntil.toISOString() } },
+      );
+    }
+    if (state.locked && !CoalitionAccessPolicy.canModerate(access.role)) {
+      throw new AccordError(
+        ErrorCode.ROOM_LOCKED,
+        'This room is locked: only moderators can write until it is unlocked',
+      );
+    }
+    return { state, standing };
+  }
+
+  /** Views of these comments for one audience, with their reactions. */
+  async views(records: CommentRecord[], audience: Audience): Promise<CommentView[]> {
+    const reactions = await this.moderation.reactionsOf(records.map((r) => r._id));
+    return records.map((r) => toCommentView(r, audience, reactions.get(r._id.toString()) ?? []));
+  }
+
+  /** The two views of one comment, for a broadcast to moderators and to everyone else. */
+  async bothViews(
+    record: CommentRecord,
+  ): Promise<{ forModerators: CommentView; forOthers: CommentView }> {
+    const reactions =
+      (await this.moderation.reactionsOf([record._id])).get(record._id.toString()) ?? [];
+    return {
+      forModerators: toCommentView(record, 'moderator', reactions),
+      forOthers: toCommentView(record, 'public', reactions),
+    };
+  }
+}
