@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { AuthService } from '@accord/auth';
-import type { AccordConfig } from '@accord/core';
+import type { AccordConfig, AccordLogger } from '@accord/core';
+import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 /** Largest socket payload; larger messages close the connection before any handler runs. */
@@ -12,10 +14,13 @@ export const SOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
  * once at the handshake (`connect_error` "unauthorized" otherwise).
  */
 export class AccordIoAdapter extends IoAdapter {
+  private redisClients: Redis[] = [];
+
   constructor(
     app: INestApplicationContext,
     private readonly config: AccordConfig,
     private readonly auth: AuthService,
+    private readonly log: AccordLogger,
   ) {
     super(app);
   }
@@ -30,6 +35,7 @@ export class AccordIoAdapter extends IoAdapter {
       // The CORS rule covers HTTP polling; WebSocket upgrades are checked here.
       allowRequest: (req, callback) => callback(null, allowed(req.headers.origin)),
     });
+    if (this.config.redisUrl) server.adapter(this.redisAdapter(this.config.redisUrl));
     server.use((socket, next) => {
       const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (typeof token !== 'string' || token.length === 0) {
@@ -45,5 +51,39 @@ export class AccordIoAdapter extends IoAdapter {
       );
     });
     return server;
+  }
+
+  /**
+   * With REDIS_URL, rooms span API nodes: broadcasts, socketsJoin/Leave and fetchSockets go
+   * through Redis pub/sub. While Redis is away, publishes wait in ioredis' offline queue and are
+   * sent on reconnection (the subscriber resubscribes by itself); nothing is thrown at the process.
+   */
+  private redisAdapter(url: string): ReturnType<typeof createAdapter> {
+    const pub = new Redis(url, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    const sub = pub.duplicate();
+    let lastWarning = 0;
+    for (const [role, client] of [
+      ['publisher', pub],
+      ['subscriber', sub],
+    ] as const) {
+      client.on('error', (error: Error) => {
+        // One line per few seconds while Redis is down, not one per retry.
+        if (Date.now() - lastWarning < 5000) return;
+        lastWarning = Date.now();
+        this.log.warn({ err: error, role }, 'Redis (socket.io adapter) unreachable; retrying');
+      });
+      client.on('ready', () => this.log.info({ role }, 'Redis (socket.io adapter) connected'));
+    }
+    this.redisClients = [pub, sub];
+    return createAdapter(pub, sub, { key: 'accord', requestsTimeout: 3000 });
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    for (const client of this.redisClients) client.disconnect();
+    this.redisClients = [];
   }
 }

@@ -63,6 +63,9 @@ import { WsAckExceptionFilter } from './ws-exception.filter';
 /** A typing indicator is relayed at most this often per person and room (stops always pass). */
 export const TYPING_RELAY_INTERVAL_MS = 2_000;
 
+/** How long presence waits for other nodes before answering with this node's sockets alone. */
+export const CROSS_NODE_TIMEOUT_MS = 3_500;
+
 /** What Accord keeps on each socket: the person (set at the handshake) and the rooms they sit in. */
 export interface AccordSocketData {
   ctx: AuthContext;
@@ -344,8 +347,11 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   /** Takes every socket of a person (on every node) out of a room, telling them why. */
   private async removeFromRoom(userId: string, coalitionId: string, reason: string): Promise<void> {
-    const theirs = this.server.in(userChannel(userId));
-    theirs.socketsLeave([roomChannel(coalitionId), moderatorsChannel(coalitionId)]);
+    const channels = [roomChannel(coalitionId), moderatorsChannel(coalitionId)];
+    // This node at once (the adapter applies a cross-node leave on its own node only when the
+    // message comes back from Redis), then every node; the presence that follows is then right.
+    this.server.local.in(userChannel(userId)).socketsLeave(channels);
+    this.server.in(userChannel(userId)).socketsLeave(channels);
     this.server.to(userChannel(userId)).emit('room:removed', { coalitionId, reason });
     await this.broadcastPresence(coalitionId);
   }
@@ -358,6 +364,7 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   ): Promise<void> {
     const moderators = moderatorsChannel(coalitionId);
     if (!CoalitionAccessPolicy.canModerate(role)) {
+      this.server.local.in(userChannel(userId)).socketsLeave(moderators);
       this.server.in(userChannel(userId)).socketsLeave(moderators);
     } else {
       const sockets = await this.server.in(userChannel(userId)).fetchSockets();
@@ -368,13 +375,34 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   /** Presence across every node (fetchSockets asks the adapter), one entry per person. */
   private async broadcastPresence(coalitionId: string): Promise<PresenceEntry[]> {
-    const sockets = await this.server.in(roomChannel(coalitionId)).fetchSockets();
+    const sockets = await this.socketsIn(roomChannel(coalitionId));
     const seats = sockets
       .map((s) => (s.data as AccordSocketData | undefined)?.seats?.[coalitionId])
       .filter((seat): seat is RoomSeat => seat !== undefined);
     const users = presenceOf(seats);
     this.server.to(roomChannel(coalitionId)).emit('presence:update', { coalitionId, users });
     return users;
+  }
+
+  /**
+   * The sockets in a channel on every node; if the other nodes cannot be asked in time (Redis
+   * away), this node's own sockets, so a join is still answered.
+   */
+  private async socketsIn(channel: string) {
+    const everywhere = this.server
+      .in(channel)
+      .fetchSockets()
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, channel }, 'other nodes did not answer fetchSockets');
+        return null;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), CROSS_NODE_TIMEOUT_MS);
+    });
+    const found = await Promise.race([everywhere, late]);
+    clearTimeout(timer);
+    return found ?? this.server.local.in(channel).fetchSockets();
   }
 
   /** Runs an event handler; a failure is logged, never thrown into the shared event stream. */
