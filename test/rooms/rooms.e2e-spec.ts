@@ -1,3 +1,4 @@
+import { AccordSocketError, type RoomComment } from '@accord/client';
 import type { Socket } from 'socket.io-client';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { type AckReply, connectAs, connected, emitAck, waitForEvent } from '../support/sockets';
@@ -285,5 +286,46 @@ describe('live rooms over socket.io (real engine, real clients)', () => {
     const check = await open(organiser);
     const snapshot = await emitAck<Snapshot>(check, 'room:join', { coalitionId: c.id });
     expect(snapshot.data?.seq).toBe(0);
+  });
+
+  it('works through the SDK realtime client: typed calls, contract codes as AccordSocketError', async () => {
+    const { organiser, c } = await coalition('public');
+    const member = await withRole(c, organiser, 'member');
+    const live = await member.client
+      .realtime({ transports: ['websocket'], reconnection: false })
+      .connected();
+    const watcher = await organiser.client
+      .realtime({ transports: ['websocket'], reconnection: false })
+      .connected();
+    try {
+      const snapshot = await live.room.join(c.id);
+      expect(snapshot.role).toBe('member');
+      await watcher.room.join(c.id);
+      const updated = new Promise<RoomComment>((resolve) =>
+        watcher.on('comment:updated', (comment) => {
+          if (comment.reactions.length > 0) resolve(comment);
+        }),
+      );
+      const comment = await live.comments.create({
+        coalitionId: c.id,
+        body: 'via SDK',
+        clientMsgId: 'sdk-1',
+      });
+      const edited = await live.comments.edit(comment.id, 'via SDK, edited');
+      expect(edited.editedAt).not.toBeNull();
+      const reacted = await live.comments.react(comment.id, '👍');
+      expect(reacted.reactions).toEqual([{ emoji: '👍', count: 1, userIds: [member.user.id] }]);
+      expect((await updated).body).toBe('via SDK, edited');
+      const error = await live.moderation.lock(c.id, true).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AccordSocketError);
+      expect(error).toMatchObject({ code: 'FORBIDDEN', event: 'mod:lock' });
+      const rest = await member.client.coalitions.comments(c.id, { afterSeq: 0 });
+      expect(rest.items.map((i) => i.body)).toEqual(['via SDK, edited']);
+      const sync = await live.room.sync(c.id, 0, snapshot.syncedAt);
+      expect(sync.comments.map((i) => i.id)).toEqual([comment.id]);
+    } finally {
+      live.close();
+      watcher.close();
+    }
   });
 });

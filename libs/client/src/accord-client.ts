@@ -1,3 +1,10 @@
+import {
+  AccordRealtime,
+  type CommentAnchor,
+  type RealtimeOptions,
+  type RoomComment,
+  type RoomFlag,
+} from './realtime';
 import type {
   AuditPage,
   AuthResult,
@@ -88,6 +95,12 @@ export class AccordClient {
   /** The same client acting with another access token. */
   withToken(accessToken: string | undefined): AccordClient {
     return new AccordClient({ ...this.options, accessToken });
+  }
+
+  /** A live-room connection acting as this client's user (see {@link AccordRealtime}). */
+  realtime(options: RealtimeOptions = {}): AccordRealtime {
+    if (!this.options.accessToken) throw new Error('realtime() needs a signed-in client');
+    return new AccordRealtime(this.options.baseUrl, this.options.accessToken, options);
   }
 
   withHeaders(headers: Record<string, string>): AccordClient {
@@ -283,6 +296,35 @@ export class AccordClient {
       ),
     leave: (id: string): Promise<void> =>
       this.call('POST', `/coalitions/${encodeURIComponent(id)}/leave`),
+    /** Comments after `afterSeq` in seq order, with the room's latest seq. */
+    comments: (
+      id: string,
+      query: { afterSeq?: number; limit?: number } = {},
+    ): Promise<{ items: RoomComment[]; seq: number }> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(id)}/comments`, { query: { ...query } }),
+    /** Posts a comment; the same `idempotencyKey` stores it once. */
+    postComment: (
+      id: string,
+      input: { body: string; parentId?: string; anchor?: CommentAnchor },
+      idempotencyKey?: string,
+    ): Promise<RoomComment> =>
+      this.call('POST', `/coalitions/${encodeURIComponent(id)}/comments`, {
+        body: input,
+        headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : undefined,
+      }),
+    /** The flag queue (moderators and organisers). */
+    flags: (
+      id: string,
+      query: { status?: 'open' | 'resolved' | 'all'; page?: number; limit?: number } = {},
+    ): Promise<
+      Page<
+        RoomFlag & {
+          flaggedByName: string | null;
+          comment: RoomComment;
+          status: 'open' | 'resolved';
+        }
+      >
+    > => this.call('GET', `/coalitions/${encodeURIComponent(id)}/flags`, { query: { ...query } }),
     audit: (id: string, query: { page?: number; limit?: number } = {}): Promise<AuditPage> =>
       this.call('GET', `/coalitions/${encodeURIComponent(id)}/audit`, { query: { ...query } }),
   };

@@ -1,2 +1,3 @@
 export * from './accord-client';
 export * from './types';
+export * from './realtime';
