@@ -174,6 +174,26 @@ describe('CoalitionAccessPolicy', () => {
     });
   });
 
+  describe('canModerateUser (caller × target, "none" = an outsider of a public room)', () => {
+    // Room moderation (hide, mute, kick, ban): rank above the target; outsiders rank lowest.
+    const MODERATE = grid(`
+      caller     none  observer  member  moderator  organiser
+      none       -     -         -       -          -
+      observer   -     -         -       -          -
+      member     -     -         -       -          -
+      moderator  Y     Y         Y       -          -
+      organiser  Y     Y         Y       Y          -
+    `);
+    it.each(cases(MODERATE, CALLERS, CALLERS))(
+      '%s moderates a %s → %p',
+      (caller, target, expected) => {
+        expect(
+          CoalitionAccessPolicy.canModerateUser(roleOf(caller as Caller), roleOf(target as Caller)),
+        ).toBe(expected);
+      },
+    );
+  });
+
   describe('canRemove (caller × target role)', () => {
     const REMOVE = grid(`
       caller     observer  member  moderator  organiser
