@@ -63,6 +63,7 @@ export class ModerationService {
     if (changed) {
       await this.guard.audit(ctx, access, 'room.comment.hidden', record, { reason });
       await this.announce(record, 'comment:hidden');
+      await this.guard.unpinIfPinned(record);
     }
     return toCommentView(record, 'moderator', await this.reactionsOf(record));
   }

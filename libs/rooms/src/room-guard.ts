@@ -7,12 +7,13 @@ import {
   CoalitionsService,
 } from '@accord/coalitions';
 import { AuditService, coalitionScope } from '@accord/audit';
-import { AccordError, ErrorCode } from '@accord/core';
+import { AccordError, DocumentLocks, ErrorCode } from '@accord/core';
 import type { Types } from 'mongoose';
 import type { CommentRecord } from './comment.schema';
 import { type Audience, type CommentView, toCommentView } from './comment-view';
 import { CommentsRepository } from './comments.repository';
 import { ModerationRepository, type RoomState, type Standing } from './moderation.repository';
+import { RoomEvents } from './room-events';
 
 export const COMMENT_NOT_FOUND = 'Comment not found';
 
@@ -39,7 +40,25 @@ export class RoomGuard {
     @Inject(CommentsRepository) private readonly comments: CommentsRepository,
     @Inject(ModerationRepository) private readonly moderation: ModerationRepository,
     @Inject(AuditService) private readonly auditLog: AuditService,
+    @Inject(DocumentLocks) private readonly locks: DocumentLocks,
+    @Inject(RoomEvents) private readonly events: RoomEvents,
   ) {}
+
+  /** A deleted or hidden comment stops being the room's pinned one (announced as room:updated). */
+  async unpinIfPinned(comment: CommentRecord): Promise<void> {
+    const coalitionId = comment.coalitionId;
+    if ((await this.moderation.roomState(coalitionId)).pinnedCommentId !== comment._id.toString())
+      return;
+    const state = await this.locks.withLock(roomSettingsLockKey(coalitionId), async () => {
+      const current = await this.moderation.roomState(coalitionId);
+      if (current.pinnedCommentId !== comment._id.toString()) return null;
+      const next = { ...current, pinnedCommentId: null };
+      await this.moderation.saveRoomState(coalitionId, next);
+      return next;
+    });
+    if (state)
+      this.events.emit({ type: 'room.updated', coalitionId: coalitionId.toString(), state });
+  }
 
   /**
    * Rank rule of moderation: the caller must moderate the room and rank above the target

@@ -233,6 +233,7 @@ export class RoomsService {
     if (deletedNow && !own) {
       await this.guard.audit(ctx, access, 'room.comment.deleted', changed, {});
     }
+    if (deletedNow) await this.guard.unpinIfPinned(changed);
     if (!deletedNow) return toCommentView(changed, audienceOf(access.role));
     return this.announce(changed, 'comment:deleted', audienceOf(access.role));
   }
