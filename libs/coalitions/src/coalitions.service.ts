@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '@accord/auth';
 import { AuditService, coalitionScope } from '@accord/audit';
-import { AccordError, DocumentLocks, DomainEvents, type Page } from '@accord/core';
+import {
+  AccordError,
+  DocumentLocks,
+  DomainEvents,
+  isObjectIdString,
+  type Page,
+} from '@accord/core';
 import { OrganisationsService, type StakeholderType } from '@accord/organisations';
 import { type CoalitionSummary, RecommendationsService } from '@accord/recommendations';
 import { Types } from 'mongoose';
@@ -48,9 +54,13 @@ export class CoalitionsService {
    * NOT_FOUND, exactly as one that does not exist. Every route and event starts here.
    */
   async access(ctx: AuthContext, coalitionId: string): Promise<CoalitionAccess> {
-    const coalition = await this.coalitions.findById(coalitionId);
+    if (!isObjectIdString(coalitionId)) throw AccordError.notFound(NOT_FOUND_MESSAGE);
+    // Both reads at once: a membership of a coalition that does not exist cannot be found.
+    const [coalition, member] = await Promise.all([
+      this.coalitions.findById(coalitionId),
+      this.coalitions.findMember(new Types.ObjectId(coalitionId), ctx.userId),
+    ]);
     if (!coalition) throw AccordError.notFound(NOT_FOUND_MESSAGE);
-    const member = await this.coalitions.findMember(coalition._id, ctx.userId);
     const role = member?.role ?? null;
     if (!CoalitionAccessPolicy.canView(coalition, role))
       throw AccordError.notFound(NOT_FOUND_MESSAGE);

@@ -27,10 +27,15 @@ export class CommentsRepository {
    * Stores a comment with the room's next seq. Returns `{ comment, created: false }` with the
    * stored one when the author already sent this clientMsgId (a retry).
    */
-  async create(input: NewComment): Promise<{ comment: CommentRecord; created: boolean }> {
+  async create(
+    input: NewComment,
+    options: { checkedAbsent?: boolean } = {},
+  ): Promise<{ comment: CommentRecord; created: boolean }> {
     const key = input.coalitionId.toString();
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.insertWithNextSeq(input));
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.insertWithNextSeq(input, options.checkedAbsent ?? false));
     this.queues.set(key, run);
     try {
       return await run;
@@ -39,15 +44,19 @@ export class CommentsRepository {
     }
   }
 
+  /**
+   * `checkedAbsent`: the caller has just looked for this clientMsgId and found nothing, so the
+   * first attempt skips that read (a racing retry is still caught by the unique index).
+   */
   private async insertWithNextSeq(
     input: NewComment,
+    checkedAbsent: boolean,
   ): Promise<{ comment: CommentRecord; created: boolean }> {
     for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt++) {
-      const existing = await this.findByClientMsgId(
-        input.coalitionId,
-        input.authorId,
-        input.clientMsgId,
-      );
+      const existing =
+        attempt === 0 && checkedAbsent
+          ? null
+          : await this.findByClientMsgId(input.coalitionId, input.authorId, input.clientMsgId);
       if (existing) return { comment: existing, created: false };
       const seq = (await this.lastSeq(input.coalitionId)) + 1;
       try {

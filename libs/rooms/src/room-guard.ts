@@ -7,8 +7,8 @@ import {
   CoalitionsService,
 } from '@accord/coalitions';
 import { AuditService, coalitionScope } from '@accord/audit';
-import { AccordError, DocumentLocks, ErrorCode } from '@accord/core';
-import type { Types } from 'mongoose';
+import { AccordError, DocumentLocks, ErrorCode, isObjectIdString } from '@accord/core';
+import { Types } from 'mongoose';
 import type { CommentRecord } from './comment.schema';
 import { type Audience, type CommentView, toCommentView } from './comment-view';
 import { CommentsRepository } from './comments.repository';
@@ -113,9 +113,13 @@ export class RoomGuard {
 
   /** The coalition as the caller sees it, refusing people banned from its room. */
   async enter(ctx: AuthContext, coalitionId: string): Promise<CoalitionAccess> {
-    const access = await this.coalitions.access(ctx, coalitionId);
-    const standing = await this.moderation.standing(access.coalition._id, ctx.userId);
-    if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+    const [access, standing] = await Promise.all([
+      this.coalitions.access(ctx, coalitionId),
+      isObjectIdString(coalitionId)
+        ? this.moderation.standing(new Types.ObjectId(coalitionId), ctx.userId)
+        : Promise.resolve(null),
+    ]);
+    if (standing?.banned) throw AccordError.forbidden('You are banned from this room');
     return access;
   }
 
@@ -143,6 +147,25 @@ export class RoomGuard {
     ctx: AuthContext,
     access: CoalitionAccess,
   ): Promise<{ state: RoomState; standing: Standing }> {
+    const write = await this.writeState(ctx, access);
+    this.checkWrite(access, write);
+    return write;
+  }
+
+  /** What decides whether the caller may write now: the room's settings and their standing. */
+  async writeState(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+  ): Promise<{ state: RoomState; standing: Standing }> {
+    const [state, standing] = await Promise.all([
+      this.moderation.roomState(access.coalition._id),
+      this.moderation.standing(access.coalition._id, ctx.userId),
+    ]);
+    return { state, standing };
+  }
+
+  /** The write rules, in the order a person should hear about them. */
+  checkWrite(access: CoalitionAccess, write: { state: RoomState; standing: Standing }): void {
     if (!CoalitionAccessPolicy.canComment(access.role)) {
       throw AccordError.forbidden(
         access.role === 'observer'
@@ -150,10 +173,7 @@ export class RoomGuard {
           : 'Only members of this coalition can comment',
       );
     }
-    const [state, standing] = await Promise.all([
-      this.moderation.roomState(access.coalition._id),
-      this.moderation.standing(access.coalition._id, ctx.userId),
-    ]);
+    const { state, standing } = write;
     if (standing.banned) throw AccordError.forbidden('You are banned from this room');
     if (standing.mutedUntil) {
       throw new AccordError(
@@ -168,7 +188,11 @@ export class RoomGuard {
         'This room is locked: only moderators can write until it is unlocked',
       );
     }
-    return { state, standing };
+  }
+
+  /** The coalition as the caller sees it (NOT_FOUND when they may not see it). */
+  access(ctx: AuthContext, coalitionId: string): Promise<CoalitionAccess> {
+    return this.coalitions.access(ctx, coalitionId);
   }
 
   /** Views of these comments for one audience, with their reactions. */

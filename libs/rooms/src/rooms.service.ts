@@ -142,12 +142,18 @@ export class RoomsService {
     ctx: AuthContext,
     dto: CreateCommentDto,
   ): Promise<{ comment: CommentView; created: boolean }> {
-    const { coalition, member, role } = await this.guard.enter(ctx, dto.coalitionId);
+    const access = await this.guard.access(ctx, dto.coalitionId);
+    const { coalition, member, role } = access;
     const authorId = new Types.ObjectId(ctx.userId);
+    const [stored, write] = await Promise.all([
+      this.comments.findByClientMsgId(coalition._id, authorId, dto.clientMsgId),
+      this.guard.writeState(ctx, access),
+    ]);
+    if (write.standing.banned) throw AccordError.forbidden('You are banned from this room');
     // A retry of a comment already stored answers the same comment, whatever changed since.
-    const stored = await this.comments.findByClientMsgId(coalition._id, authorId, dto.clientMsgId);
     if (stored) return { comment: toCommentView(stored, audienceOf(role)), created: false };
-    const { state } = await this.guard.assertMayWrite(ctx, { coalition, member, role });
+    this.guard.checkWrite(access, write);
+    const { state } = write;
     const body = requireText(dto.body, 'body');
     if (state.slowModeSeconds > 0 && !CoalitionAccessPolicy.canModerate(role)) {
       const last = await this.comments.lastCommentAt(coalition._id, authorId);
@@ -170,17 +176,20 @@ export class RoomsService {
         ]);
       }
     }
-    const { comment, created } = await this.comments.create({
-      coalitionId: coalition._id,
-      authorId,
-      organisationId: member?.organisationId ?? null,
-      clientMsgId: dto.clientMsgId,
-      body,
-      parentId,
-      anchor: dto.anchor
-        ? { type: dto.anchor.type, id: dto.anchor.id, path: dto.anchor.path ?? null }
-        : null,
-    });
+    const { comment, created } = await this.comments.create(
+      {
+        coalitionId: coalition._id,
+        authorId,
+        organisationId: member?.organisationId ?? null,
+        clientMsgId: dto.clientMsgId,
+        body,
+        parentId,
+        anchor: dto.anchor
+          ? { type: dto.anchor.type, id: dto.anchor.id, path: dto.anchor.path ?? null }
+          : null,
+      },
+      { checkedAbsent: true },
+    );
     const view = toCommentView(comment, 'public');
     if (created)
       this.events.emit({ type: 'comment.created', coalitionId: view.coalitionId, comment: view });
