@@ -50,7 +50,8 @@ export function toCommentView(
     deleted,
     deletedBy: deleted ? (c.deletedBy ?? 'author') : null,
     hidden,
-    reactions: deleted ? [] : reactions,
+    // Who reacted to a hidden comment says something about it: moderators only.
+    reactions: deleted || (hidden && audience !== 'moderator') ? [] : reactions,
   };
   if (hidden && audience === 'moderator' && c.hidden) {
     view.hiddenReason = c.hidden.reason;

@@ -63,7 +63,7 @@ export class ModerationService {
     if (changed) {
       await this.guard.audit(ctx, access, 'room.comment.hidden', record, { reason });
       await this.announce(record, 'comment:hidden');
-      await this.guard.unpinIfPinned(record);
+      await this.guard.unpinIfPinned(ctx, access, record);
     }
     return toCommentView(record, 'moderator', await this.reactionsOf(record));
   }
@@ -89,8 +89,9 @@ export class ModerationService {
     dto: MuteDto,
   ): Promise<{ userId: string; mutedUntil: string | null }> {
     const access = await this.coalitions.access(ctx, dto.coalitionId);
-    await this.requireUser(dto.userId);
+    // Rank first: a member learns nothing about a user id from the answer.
     await this.guard.assertOutranks(ctx, access, dto.userId, 'mute');
+    await this.requireUser(dto.userId);
     const until = dto.minutes > 0 ? new Date(Date.now() + dto.minutes * 60_000) : null;
     await this.moderation.addSanction({
       coalitionId: access.coalition._id,
@@ -119,8 +120,9 @@ export class ModerationService {
   /** Puts someone out of the live room now (all their sockets, every node); they may rejoin. */
   async kick(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string }> {
     const access = await this.coalitions.access(ctx, dto.coalitionId);
-    await this.requireUser(dto.userId);
+    // Rank first: a member learns nothing about a user id from the answer.
     await this.guard.assertOutranks(ctx, access, dto.userId, 'kick');
+    await this.requireUser(dto.userId);
     await this.guard.audit(ctx, access, 'room.user.kicked', { type: 'user', id: dto.userId }, {});
     this.events.emit({
       type: 'room.removed',
@@ -134,8 +136,9 @@ export class ModerationService {
   /** As kick, and they cannot come back (room and its REST routes) until unbanned. */
   async ban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: true }> {
     const access = await this.coalitions.access(ctx, dto.coalitionId);
-    await this.requireUser(dto.userId);
+    // Rank first: a member learns nothing about a user id from the answer.
     await this.guard.assertOutranks(ctx, access, dto.userId, 'ban');
+    await this.requireUser(dto.userId);
     await this.moderation.addSanction({
       coalitionId: access.coalition._id,
       userId: dto.userId,
@@ -155,8 +158,9 @@ export class ModerationService {
 
   async unban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: false }> {
     const access = await this.coalitions.access(ctx, dto.coalitionId);
-    await this.requireUser(dto.userId);
+    // Rank first: a member learns nothing about a user id from the answer.
     await this.guard.assertOutranks(ctx, access, dto.userId, 'unban');
+    await this.requireUser(dto.userId);
     await this.moderation.addSanction({
       coalitionId: access.coalition._id,
       userId: dto.userId,
@@ -197,6 +201,8 @@ export class ModerationService {
   /** Pins a comment at the top of the room (one at a time), or unpins it with `pinned: false`. */
   async pin(ctx: AuthContext, dto: PinDto): Promise<RoomState & { coalitionId: string }> {
     const { comment, access } = await this.guard.comment(ctx, dto.commentId);
+    if (!CoalitionAccessPolicy.canModerate(access.role))
+      throw AccordError.forbidden(MODERATORS_ONLY);
     const pinned = dto.pinned ?? true;
     if (pinned && (comment.deletedAt || comment.hidden))
       throw AccordError.conflict('Deleted or hidden comments cannot be pinned');

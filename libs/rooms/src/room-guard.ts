@@ -44,20 +44,31 @@ export class RoomGuard {
     @Inject(RoomEvents) private readonly events: RoomEvents,
   ) {}
 
-  /** A deleted or hidden comment stops being the room's pinned one (announced as room:updated). */
-  async unpinIfPinned(comment: CommentRecord): Promise<void> {
+  /**
+   * A deleted or hidden comment stops being the room's pinned one: announced as room:updated
+   * and audited as an unpin by the person who deleted or hid it.
+   */
+  async unpinIfPinned(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+    comment: CommentRecord,
+  ): Promise<void> {
     const coalitionId = comment.coalitionId;
-    if ((await this.moderation.roomState(coalitionId)).pinnedCommentId !== comment._id.toString())
-      return;
+    const id = comment._id.toString();
+    if ((await this.moderation.roomState(coalitionId)).pinnedCommentId !== id) return;
     const state = await this.locks.withLock(roomSettingsLockKey(coalitionId), async () => {
       const current = await this.moderation.roomState(coalitionId);
-      if (current.pinnedCommentId !== comment._id.toString()) return null;
+      if (current.pinnedCommentId !== id) return null;
       const next = { ...current, pinnedCommentId: null };
       await this.moderation.saveRoomState(coalitionId, next);
       return next;
     });
-    if (state)
-      this.events.emit({ type: 'room.updated', coalitionId: coalitionId.toString(), state });
+    if (!state) return;
+    await this.audit(ctx, access, 'room.comment.unpinned', comment, {
+      commentId: id,
+      because: comment.deletedAt ? 'deleted' : 'hidden',
+    });
+    this.events.emit({ type: 'room.updated', coalitionId: coalitionId.toString(), state });
   }
 
   /**

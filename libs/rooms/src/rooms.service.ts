@@ -48,6 +48,10 @@ export const MAX_DISTINCT_REACTIONS = 20;
 /** Clocks of API nodes may differ a little: replay changes from a bit earlier (clients dedupe by id). */
 const CLOCK_MARGIN_MS = 5_000;
 
+function slowModeLockKey(coalitionId: Types.ObjectId, userId: string): string {
+  return `slow-mode:${coalitionId.toString()}:${userId}`;
+}
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 function requireText(value: string, field: string): string {
@@ -155,18 +159,6 @@ export class RoomsService {
     this.guard.checkWrite(access, write);
     const { state } = write;
     const body = requireText(dto.body, 'body');
-    if (state.slowModeSeconds > 0 && !CoalitionAccessPolicy.canModerate(role)) {
-      const last = await this.comments.lastCommentAt(coalition._id, authorId);
-      const waitMs = last ? last.getTime() + state.slowModeSeconds * 1000 - Date.now() : 0;
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
-        throw new AccordError(
-          ErrorCode.RATE_LIMITED,
-          `Slow mode is on (one comment every ${state.slowModeSeconds} s): you can comment again in ${seconds} s`,
-          { retryAfterSeconds: seconds },
-        );
-      }
-    }
     let parentId: Types.ObjectId | null = null;
     if (dto.parentId) {
       parentId = isObjectIdString(dto.parentId) ? new Types.ObjectId(dto.parentId) : null;
@@ -176,24 +168,56 @@ export class RoomsService {
         ]);
       }
     }
-    const { comment, created } = await this.comments.create(
-      {
-        coalitionId: coalition._id,
-        authorId,
-        organisationId: member?.organisationId ?? null,
-        clientMsgId: dto.clientMsgId,
-        body,
-        parentId,
-        anchor: dto.anchor
-          ? { type: dto.anchor.type, id: dto.anchor.id, path: dto.anchor.path ?? null }
-          : null,
-      },
-      { checkedAbsent: true },
-    );
+    const store = () =>
+      this.comments.create(
+        {
+          coalitionId: coalition._id,
+          authorId,
+          organisationId: member?.organisationId ?? null,
+          clientMsgId: dto.clientMsgId,
+          body,
+          parentId,
+          anchor: dto.anchor
+            ? { type: dto.anchor.type, id: dto.anchor.id, path: dto.anchor.path ?? null }
+            : null,
+        },
+        { checkedAbsent: true },
+      );
+    const slow = state.slowModeSeconds > 0 && !CoalitionAccessPolicy.canModerate(role);
+    // In slow mode the check and the insert are one step per person and room, on every node:
+    // several comments sent at once store one.
+    const { comment, created } = slow
+      ? await this.locks.withLock(slowModeLockKey(coalition._id, ctx.userId), async () => {
+          const again = await this.comments.findByClientMsgId(
+            coalition._id,
+            authorId,
+            dto.clientMsgId,
+          );
+          if (again) return { comment: again, created: false };
+          await this.assertSlowModeAllows(coalition._id, authorId, state.slowModeSeconds);
+          return store();
+        })
+      : await store();
     const view = toCommentView(comment, 'public');
     if (created)
       this.events.emit({ type: 'comment.created', coalitionId: view.coalitionId, comment: view });
     return { comment: view, created };
+  }
+
+  private async assertSlowModeAllows(
+    coalitionId: Types.ObjectId,
+    authorId: Types.ObjectId,
+    slowModeSeconds: number,
+  ): Promise<void> {
+    const last = await this.comments.lastCommentAt(coalitionId, authorId);
+    const waitMs = last ? last.getTime() + slowModeSeconds * 1000 - Date.now() : 0;
+    if (waitMs <= 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new AccordError(
+      ErrorCode.RATE_LIMITED,
+      `Slow mode is on (one comment every ${slowModeSeconds} s): you can comment again in ${seconds} s`,
+      { retryAfterSeconds: seconds },
+    );
   }
 
   /** The author changes their comment's text. */
@@ -242,7 +266,7 @@ export class RoomsService {
     if (deletedNow && !own) {
       await this.guard.audit(ctx, access, 'room.comment.deleted', changed, {});
     }
-    if (deletedNow) await this.guard.unpinIfPinned(changed);
+    if (deletedNow) await this.guard.unpinIfPinned(ctx, access, changed);
     if (!deletedNow) return toCommentView(changed, audienceOf(access.role));
     return this.announce(changed, 'comment:deleted', audienceOf(access.role));
   }

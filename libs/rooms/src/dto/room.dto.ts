@@ -93,9 +93,9 @@ export class EditCommentDto extends CommentRefDto {
   body!: string;
 }
 
-/** One emoji (with its skin tone, variation or joiner sequence), not text. */
+/** One emoji (with its skin tone, variation or joiner sequence, or a keycap), not text. */
 export const EMOJI_PATTERN =
-  /^(?=.*[\p{Extended_Pictographic}\p{Regional_Indicator}])(?:[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}]|\u200d|\ufe0f)+$/u;
+  /^(?:(?=.*[\p{Extended_Pictographic}\p{Regional_Indicator}])(?:[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}]|\u200d|\ufe0f)+|[#*0-9]\ufe0f?\u20e3)$/u;
 
 export class ReactDto extends CommentRefDto {
   @Matches(EMOJI_PATTERN, { message: 'emoji must be a single emoji' })
