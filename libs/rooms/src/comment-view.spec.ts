@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { CommentRecord } from './comment.schema';
 import { toCommentView } from './comment-view';
+import { EMOJI_PATTERN } from './dto/room.dto';
 
 function record(overrides: Partial<CommentRecord> = {}): CommentRecord {
   const at = new Date('2026-11-27T10:00:00.000Z');
@@ -42,11 +43,12 @@ describe('toCommentView', () => {
   it('gives moderators a hidden comment with its reason, and others a placeholder', () => {
     const byId = new Types.ObjectId();
     const c = record({ hidden: { byId, reason: 'Personal attack', at: new Date() } });
-    const others = toCommentView(c, 'public');
-    expect(others).toMatchObject({ hidden: true, body: '' });
+    const others = toCommentView(c, 'public', reactions);
+    expect(others).toMatchObject({ hidden: true, body: '', reactions: [] });
     expect(others).not.toHaveProperty('hiddenReason');
     expect(others).not.toHaveProperty('hiddenById');
-    expect(toCommentView(c, 'moderator')).toMatchObject({
+    expect(toCommentView(c, 'moderator', reactions)).toMatchObject({
+      reactions,
       hidden: true,
       body: 'The body',
       hiddenReason: 'Personal attack',
@@ -72,5 +74,14 @@ describe('toCommentView', () => {
       expect(view.reactions).toEqual([]);
       expect(view.seq).toBe(7);
     }
+  });
+});
+
+describe('EMOJI_PATTERN', () => {
+  it.each(['👍', '👍🏽', '❤️', '🇰🇪', '👩‍👩‍👧', '1️⃣', '#️⃣'])('accepts %s', (emoji) => {
+    expect(EMOJI_PATTERN.test(emoji)).toBe(true);
+  });
+  it.each(['', '1', 'a', 'ok', '👍a', ':+1:'])('refuses %p', (text) => {
+    expect(EMOJI_PATTERN.test(text)).toBe(false);
   });
 });
