@@ -14,6 +14,7 @@ export default tseslint.config(
       '*.config.js',
       '*.config.mjs',
       'scripts/**/*.mjs',
+      'bench/**/*.mjs',
     ],
   },
   js.configs.recommended,
