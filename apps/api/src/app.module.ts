@@ -8,6 +8,7 @@ import {
   type AccordLogger,
   DatabaseModule,
   DomainEventsModule,
+  SharedCacheModule,
   HealthModule,
   HttpExceptionFilter,
 } from '@accord/core';
@@ -27,6 +28,7 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(),
         DomainEventsModule,
+        SharedCacheModule,
         HealthModule,
         AuthModule,
         AuditModule,

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { escapeRegExp, isDuplicateKeyError, isObjectIdString, skipFor } from '@accord/core';
+import {
+  escapeRegExp,
+  isDuplicateKeyError,
+  isObjectIdString,
+  type SharedCache,
+  SharedCaches,
+  skipFor,
+} from '@accord/core';
+import { Inject } from '@nestjs/common';
 import { Model, trusted, Types } from 'mongoose';
 import type { CoalitionRole, CoalitionVisibility } from './coalition-roles';
 import {
@@ -25,24 +33,38 @@ export type MemberWithUser = Omit<CoalitionMemberRecord, 'userId'> & {
 
 @Injectable()
 export class CoalitionsRepository {
+  /** Coalitions are read on every event and never updated in place (created, deleted). */
+  private readonly coalitionCache: SharedCache<CoalitionRecord | null>;
+  /** One person's membership of one coalition, read on every event; writes invalidate it. */
+  private readonly memberCache: SharedCache<CoalitionMemberRecord | null>;
+
   constructor(
     @InjectModel(Coalition.name) private readonly coalitions: Model<Coalition>,
     @InjectModel(CoalitionMember.name) private readonly members: Model<CoalitionMember>,
-  ) {}
+    @Inject(SharedCaches) caches: SharedCaches,
+  ) {
+    this.coalitionCache = caches.create('coalition', 30_000);
+    this.memberCache = caches.create('coalition-member', 10_000);
+  }
 
   async create(
     input: Omit<Coalition, 'createdAt' | 'updatedAt' | 'status'>,
   ): Promise<CoalitionRecord> {
-    return (await this.coalitions.create(input)).toObject();
+    const created = (await this.coalitions.create(input)).toObject();
+    this.coalitionCache.invalidate(created._id.toString());
+    return created;
   }
 
   async delete(id: Types.ObjectId): Promise<void> {
     await this.coalitions.deleteOne({ _id: id }).exec();
+    this.coalitionCache.invalidate(id.toString());
   }
 
   async findById(id: string): Promise<CoalitionRecord | null> {
     if (!isObjectIdString(id)) return null;
-    return this.coalitions.findById(id).lean<CoalitionRecord>().exec();
+    return this.coalitionCache.get(id, () =>
+      this.coalitions.findById(id).lean<CoalitionRecord>().exec(),
+    );
   }
 
   /**
@@ -108,18 +130,27 @@ export class CoalitionsRepository {
     } catch (error) {
       if (isDuplicateKeyError(error)) return null;
       throw error;
+    } finally {
+      this.memberCache.invalidate(memberKey(member.coalitionId, member.userId));
     }
   }
 
+  /**
+   * A person's membership. `fresh` reads the database (for rules decided under a lock);
+   * otherwise a cached answer at most a few seconds old, dropped on every change on any node.
+   */
   async findMember(
     coalitionId: Types.ObjectId,
     userId: string,
+    options: { fresh?: boolean } = {},
   ): Promise<CoalitionMemberRecord | null> {
     if (!isObjectIdString(userId)) return null;
-    return this.members
-      .findOne({ coalitionId, userId: new Types.ObjectId(userId) })
-      .lean<CoalitionMemberRecord>()
-      .exec();
+    const read = () =>
+      this.members
+        .findOne({ coalitionId, userId: new Types.ObjectId(userId) })
+        .lean<CoalitionMemberRecord>()
+        .exec();
+    return options.fresh ? read() : this.memberCache.get(memberKey(coalitionId, userId), read);
   }
 
   async coalitionIdsOf(userId: string): Promise<Types.ObjectId[]> {
@@ -190,17 +221,31 @@ export class CoalitionsRepository {
   }
 
   async setRole(
-    memberId: Types.ObjectId,
+    member: Pick<CoalitionMemberRecord, '_id' | 'coalitionId' | 'userId'>,
     role: CoalitionRole,
   ): Promise<CoalitionMemberRecord | null> {
-    return this.members
-      .findByIdAndUpdate(memberId, { $set: { role } }, { returnDocument: 'after' })
-      .lean<CoalitionMemberRecord>()
-      .exec();
+    try {
+      return await this.members
+        .findByIdAndUpdate(member._id, { $set: { role } }, { returnDocument: 'after' })
+        .lean<CoalitionMemberRecord>()
+        .exec();
+    } finally {
+      this.memberCache.invalidate(memberKey(member.coalitionId, member.userId));
+    }
   }
 
-  async removeMember(memberId: Types.ObjectId): Promise<boolean> {
-    const result = await this.members.deleteOne({ _id: memberId }).exec();
-    return result.deletedCount === 1;
+  async removeMember(
+    member: Pick<CoalitionMemberRecord, '_id' | 'coalitionId' | 'userId'>,
+  ): Promise<boolean> {
+    try {
+      const result = await this.members.deleteOne({ _id: member._id }).exec();
+      return result.deletedCount === 1;
+    } finally {
+      this.memberCache.invalidate(memberKey(member.coalitionId, member.userId));
+    }
   }
+}
+
+function memberKey(coalitionId: Types.ObjectId, userId: Types.ObjectId | string): string {
+  return `${coalitionId.toString()}:${userId.toString()}`;
 }

@@ -208,7 +208,7 @@ export class CoalitionsService {
       const myRole = await this.currentRole(coalition, ctx);
       if (myRole === null)
         throw AccordError.forbidden('Only members of this coalition can change roles');
-      const target = await this.coalitions.findMember(coalition._id, userId);
+      const target = await this.coalitions.findMember(coalition._id, userId, { fresh: true });
       if (!target) throw AccordError.notFound('That person is not a member of this coalition');
       const self = target.userId.toString() === ctx.userId;
       if (!self && !CoalitionAccessPolicy.canActOn(myRole, target.role)) {
@@ -235,7 +235,7 @@ export class CoalitionsService {
           'The last organiser cannot step down; make someone else organiser first',
         );
       }
-      await this.coalitions.setRole(target._id, role);
+      await this.coalitions.setRole(target, role);
       await this.audit.record({
         scope: coalitionScope(coalition._id.toString()),
         actorId: ctx.userId,
@@ -261,7 +261,7 @@ export class CoalitionsService {
       const myRole = await this.currentRole(coalition, ctx);
       if (myRole === null)
         throw AccordError.forbidden('Only members of this coalition can remove members');
-      const target = await this.coalitions.findMember(coalition._id, userId);
+      const target = await this.coalitions.findMember(coalition._id, userId, { fresh: true });
       if (!target) throw AccordError.notFound('That person is not a member of this coalition');
       const self = target.userId.toString() === ctx.userId;
       if (!self && !CoalitionAccessPolicy.canRemove(myRole, target.role)) {
@@ -277,7 +277,7 @@ export class CoalitionsService {
           'The last organiser cannot leave; make someone else organiser first',
         );
       }
-      await this.coalitions.removeMember(target._id);
+      await this.coalitions.removeMember(target);
       await this.audit.record({
         scope: coalitionScope(coalition._id.toString()),
         actorId: ctx.userId,
@@ -339,7 +339,8 @@ export class CoalitionsService {
     coalition: CoalitionRecord,
     ctx: AuthContext,
   ): Promise<CoalitionRole | null> {
-    const role = (await this.coalitions.findMember(coalition._id, ctx.userId))?.role ?? null;
+    const role =
+      (await this.coalitions.findMember(coalition._id, ctx.userId, { fresh: true }))?.role ?? null;
     if (!CoalitionAccessPolicy.canView(coalition, role))
       throw AccordError.notFound(NOT_FOUND_MESSAGE);
     return role;

@@ -20,3 +20,4 @@ export * from './database/document-lock';
 export * from './http/uploads';
 export * from './config/project-root';
 export * from './events/domain-events';
+export * from './cache/shared-cache';

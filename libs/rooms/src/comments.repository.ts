@@ -20,6 +20,8 @@ const MAX_SEQ_ATTEMPTS = 50;
 export class CommentsRepository {
   /** Per-room queues: this node allocates one seq at a time per room (others retry on clash). */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** The last seq this node stored per room: a hint for the next insert, never trusted alone. */
+  private readonly lastSeqs = new Map<string, number>();
 
   constructor(@InjectModel(Comment.name) private readonly comments: Model<Comment>) {}
 
@@ -27,15 +29,10 @@ export class CommentsRepository {
    * Stores a comment with the room's next seq. Returns `{ comment, created: false }` with the
    * stored one when the author already sent this clientMsgId (a retry).
    */
-  async create(
-    input: NewComment,
-    options: { checkedAbsent?: boolean } = {},
-  ): Promise<{ comment: CommentRecord; created: boolean }> {
+  async create(input: NewComment): Promise<{ comment: CommentRecord; created: boolean }> {
     const key = input.coalitionId.toString();
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous
-      .catch(() => undefined)
-      .then(() => this.insertWithNextSeq(input, options.checkedAbsent ?? false));
+    const run = previous.catch(() => undefined).then(() => this.insertWithNextSeq(input));
     this.queues.set(key, run);
     try {
       return await run;
@@ -45,29 +42,38 @@ export class CommentsRepository {
   }
 
   /**
-   * `checkedAbsent`: the caller has just looked for this clientMsgId and found nothing, so the
-   * first attempt skips that read (a racing retry is still caught by the unique index).
+   * Insert first: the engine answers every query by scanning, so the common case is one insert
+   * with the seq after the last one this node stored. A duplicate key means either a retry of
+   * this clientMsgId (answer the stored comment) or another node took the seq (read the room's
+   * last seq and go on) — the unique indexes decide, never the hint.
    */
   private async insertWithNextSeq(
     input: NewComment,
-    checkedAbsent: boolean,
   ): Promise<{ comment: CommentRecord; created: boolean }> {
+    const room = input.coalitionId.toString();
+    let seq = (this.lastSeqs.get(room) ?? (await this.lastSeq(input.coalitionId))) + 1;
     for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt++) {
-      const existing =
-        attempt === 0 && checkedAbsent
-          ? null
-          : await this.findByClientMsgId(input.coalitionId, input.authorId, input.clientMsgId);
-      if (existing) return { comment: existing, created: false };
-      const seq = (await this.lastSeq(input.coalitionId)) + 1;
       try {
         const created = await this.comments.create({ ...input, seq });
+        this.rememberSeq(room, seq);
         return { comment: created.toObject(), created: true };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        // Another node took this seq, or the same clientMsgId raced in: look again.
       }
+      const existing = await this.findByClientMsgId(
+        input.coalitionId,
+        input.authorId,
+        input.clientMsgId,
+      );
+      if (existing) return { comment: existing, created: false };
+      seq = Math.max(seq, await this.lastSeq(input.coalitionId)) + 1;
     }
-    throw new Error(`Could not allocate a comment seq in room ${input.coalitionId.toString()}`);
+    throw new Error(`Could not allocate a comment seq in room ${room}`);
+  }
+
+  private rememberSeq(room: string, seq: number): void {
+    if ((this.lastSeqs.get(room) ?? 0) < seq) this.lastSeqs.set(room, seq);
+    if (this.lastSeqs.size > 50_000) this.lastSeqs.clear();
   }
 
   async findByClientMsgId(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isDuplicateKeyError } from '@accord/core';
+import { Inject } from '@nestjs/common';
+import { isDuplicateKeyError, type SharedCache, SharedCaches } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
 import {
   CommentFlag,
@@ -41,14 +42,31 @@ export const DEFAULT_ROOM_STATE: RoomState = {
 /** Room settings, sanctions, flags and reactions: every moderation fact Accord stores. */
 @Injectable()
 export class ModerationRepository {
+  /** Read on every comment; every write invalidates (on every node). */
+  private readonly stateCache: SharedCache<RoomState>;
+  private readonly standingCache: SharedCache<{ muteUntil: Date | null; banned: boolean }>;
+
   constructor(
     @InjectModel(RoomSettings.name) private readonly settings: Model<RoomSettings>,
     @InjectModel(RoomSanction.name) private readonly sanctions: Model<RoomSanction>,
     @InjectModel(CommentFlag.name) private readonly flags: Model<CommentFlag>,
     @InjectModel(CommentReaction.name) private readonly reactions: Model<CommentReaction>,
-  ) {}
+    @Inject(SharedCaches) caches: SharedCaches,
+  ) {
+    this.stateCache = caches.create('room-state', 10_000);
+    this.standingCache = caches.create('room-standing', 10_000);
+  }
 
-  async roomState(coalitionId: Types.ObjectId): Promise<RoomState> {
+  /** The room's settings; `fresh` reads the database (under the settings lock). */
+  async roomState(
+    coalitionId: Types.ObjectId,
+    options: { fresh?: boolean } = {},
+  ): Promise<RoomState> {
+    const read = () => this.readRoomState(coalitionId);
+    return options.fresh ? read() : this.stateCache.get(coalitionId.toString(), read);
+  }
+
+  private async readRoomState(coalitionId: Types.ObjectId): Promise<RoomState> {
     const doc = await this.settings.findById(coalitionId).lean<RoomSettingsRecord>().exec();
     if (!doc) return { ...DEFAULT_ROOM_STATE };
     return {
@@ -73,9 +91,23 @@ export class ModerationRepository {
         { upsert: true },
       )
       .exec();
+    this.stateCache.invalidate(coalitionId.toString());
   }
 
   async standing(coalitionId: Types.ObjectId, userId: string, now = new Date()): Promise<Standing> {
+    const latest = await this.standingCache.get(`${coalitionId.toString()}:${userId}`, () =>
+      this.readStanding(coalitionId, userId),
+    );
+    return {
+      mutedUntil: latest.muteUntil && latest.muteUntil > now ? latest.muteUntil : null,
+      banned: latest.banned,
+    };
+  }
+
+  private async readStanding(
+    coalitionId: Types.ObjectId,
+    userId: string,
+  ): Promise<{ muteUntil: Date | null; banned: boolean }> {
     const rows = await this.sanctions
       .find({ coalitionId, userId: new Types.ObjectId(userId) })
       .sort({ createdAt: -1, _id: -1 })
@@ -85,7 +117,7 @@ export class ModerationRepository {
     const mute = rows.find((r) => r.kind === 'mute' || r.kind === 'unmute');
     const ban = rows.find((r) => r.kind === 'ban' || r.kind === 'unban');
     return {
-      mutedUntil: mute?.kind === 'mute' && mute.until && mute.until > now ? mute.until : null,
+      muteUntil: mute?.kind === 'mute' ? mute.until : null,
       banned: ban?.kind === 'ban',
     };
   }
@@ -104,6 +136,7 @@ export class ModerationRepository {
       until: input.until,
       byId: new Types.ObjectId(input.byId),
     });
+    this.standingCache.invalidate(`${input.coalitionId.toString()}:${input.userId}`);
   }
 
   /** Stores a flag; `created` is false when this person had flagged the comment already. */

@@ -311,7 +311,7 @@ export class ModerationService {
       throw AccordError.forbidden(MODERATORS_ONLY);
     const id = access.coalition._id;
     const result = await this.locks.withLock(roomSettingsLockKey(id), async () => {
-      const state = await this.moderation.roomState(id);
+      const state = await this.moderation.roomState(id, { fresh: true });
       const change = decide(state);
       if (!change) return { state, change };
       await this.moderation.saveRoomState(id, change.next);

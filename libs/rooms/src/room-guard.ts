@@ -57,7 +57,7 @@ export class RoomGuard {
     const id = comment._id.toString();
     if ((await this.moderation.roomState(coalitionId)).pinnedCommentId !== id) return;
     const state = await this.locks.withLock(roomSettingsLockKey(coalitionId), async () => {
-      const current = await this.moderation.roomState(coalitionId);
+      const current = await this.moderation.roomState(coalitionId, { fresh: true });
       if (current.pinnedCommentId !== id) return null;
       const next = { ...current, pinnedCommentId: null };
       await this.moderation.saveRoomState(coalitionId, next);
