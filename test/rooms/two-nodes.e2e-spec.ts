@@ -251,6 +251,59 @@ describe('two Accord nodes with Redis (real processes)', () => {
     expect(await closed).toBe('io server disconnect');
   });
 
+  it('a change on node A is enforced at once on node B (cached facts are invalidated across nodes)', async () => {
+    const modOnA = await open(nodeA, moderator);
+    const bobOnB = await open(nodeB, bob);
+    await join(modOnA, publicRoom);
+    await join(bobOnB, publicRoom);
+    const say = (id: string) =>
+      emitAck(bobOnB, 'comment:create', { coalitionId: publicRoom, body: id, clientMsgId: id });
+    // Bob writes on node B first, so node B has his standing and membership in memory.
+    expect((await say('cached-1')).ok).toBe(true);
+    expect(
+      (
+        await emitAck(modOnA, 'mod:mute', {
+          coalitionId: publicRoom,
+          userId: bob.user.id,
+          minutes: 5,
+        })
+      ).ok,
+    ).toBe(true);
+    expect((await say('cached-2')).error?.code).toBe('MUTED');
+    expect(
+      (
+        await emitAck(modOnA, 'mod:mute', {
+          coalitionId: publicRoom,
+          userId: bob.user.id,
+          minutes: 0,
+        })
+      ).ok,
+    ).toBe(true);
+    expect((await say('cached-3')).ok).toBe(true);
+    // A demotion through node A's REST API: node B refuses his next comment.
+    await api(nodeA, organiser.accessToken).coalitions.changeRole(
+      publicRoom,
+      bob.user.id,
+      'observer',
+    );
+    expect((await say('cached-4')).error?.code).toBe('FORBIDDEN');
+    await api(nodeA, organiser.accessToken).coalitions.changeRole(
+      publicRoom,
+      bob.user.id,
+      'member',
+    );
+    expect((await say('cached-5')).ok).toBe(true);
+    // A lock set on node A stops members on node B.
+    expect((await emitAck(modOnA, 'mod:lock', { coalitionId: publicRoom, locked: true })).ok).toBe(
+      true,
+    );
+    expect((await say('cached-6')).error?.code).toBe('ROOM_LOCKED');
+    expect((await emitAck(modOnA, 'mod:lock', { coalitionId: publicRoom, locked: false })).ok).toBe(
+      true,
+    );
+    expect((await say('cached-7')).ok).toBe(true);
+  });
+
   it('survives a Redis restart: no node crashes and broadcasts resume', async () => {
     const port = redis.port;
     await redis.stop();
