@@ -94,10 +94,9 @@ export class AccordIoAdapter extends IoAdapter {
     handlers: MessageMappingProperties[],
     transform: (data: unknown) => Observable<unknown>,
   ): void {
-    const byEvent = new Map<string, MessageMappingProperties>();
-    for (const handler of handlers) byEvent.set(String(handler.message), handler);
+    // A linear search over a handful of handlers: no per-socket index to keep in memory.
     socket.onAny((event: string, ...args: unknown[]) => {
-      const handler = byEvent.get(event);
+      const handler = handlers.find((h) => h.message === event);
       if (!handler) return;
       const payload = this.mapPayload(args.length === 1 ? args[0] : args) as {
         data: unknown;

@@ -24,10 +24,6 @@ export function userChannel(userId: string): string {
   return `user:${userId}`;
 }
 
-export function sessionChannel(sessionId: string): string {
-  return `session:${sessionId}`;
-}
-
 /** Deduplicates seats by person, in a stable order. */
 export function presenceOf(seats: RoomSeat[]): PresenceEntry[] {
   const byUser = new Map<string, PresenceEntry>();

@@ -48,7 +48,6 @@ import {
   presenceOf,
   roomChannel,
   type RoomSeat,
-  sessionChannel,
   userChannel,
 } from './presence';
 import {
@@ -114,10 +113,9 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   async handleConnection(socket: AccordSocket): Promise<void> {
     socket.data.seats = {};
     socket.data.typingAt = {};
-    await socket.join([
-      userChannel(socket.data.ctx.userId),
-      sessionChannel(socket.data.ctx.sessionId),
-    ]);
+    // One channel per person (shared by their sockets); a sign-in's sockets are found among
+    // them when it ends, rather than costing every socket a channel of its own.
+    await socket.join(userChannel(socket.data.ctx.userId));
   }
 
   async handleDisconnect(socket: AccordSocket): Promise<void> {
@@ -340,8 +338,17 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         await this.setModerator(event.userId, event.coalitionId, event.to as CoalitionRole);
         return;
       case 'auth.session.revoked':
-        this.server.in(sessionChannel(event.sessionId)).disconnectSockets(true);
+        await this.endSignIn(event.userId, event.sessionId);
         return;
+    }
+  }
+
+  /** Closes the sockets of one sign-in of a person, on every node. */
+  private async endSignIn(userId: string, sessionId: string): Promise<void> {
+    const sockets = await this.server.in(userChannel(userId)).fetchSockets();
+    for (const s of sockets) {
+      if ((s.data as AccordSocketData | undefined)?.ctx?.sessionId === sessionId)
+        s.disconnect(true);
     }
   }
 
