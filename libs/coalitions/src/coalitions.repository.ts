@@ -43,8 +43,8 @@ export class CoalitionsRepository {
     @InjectModel(CoalitionMember.name) private readonly members: Model<CoalitionMember>,
     @Inject(SharedCaches) caches: SharedCaches,
   ) {
-    this.coalitionCache = caches.create('coalition', 30_000);
-    this.memberCache = caches.create('coalition-member', 10_000);
+    this.coalitionCache = caches.create('coalition', 60_000);
+    this.memberCache = caches.create('coalition-member', 60_000);
   }
 
   async create(

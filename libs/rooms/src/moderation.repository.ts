@@ -53,8 +53,8 @@ export class ModerationRepository {
     @InjectModel(CommentReaction.name) private readonly reactions: Model<CommentReaction>,
     @Inject(SharedCaches) caches: SharedCaches,
   ) {
-    this.stateCache = caches.create('room-state', 10_000);
-    this.standingCache = caches.create('room-standing', 10_000);
+    this.stateCache = caches.create('room-state', 60_000);
+    this.standingCache = caches.create('room-standing', 60_000);
   }
 
   /** The room's settings; `fresh` reads the database (under the settings lock). */

@@ -19,8 +19,9 @@ const CHANNEL = 'accord:cache-invalidate';
  * collection, so the hot path must not ask it each time.
  *
  * Correctness: every write of a cached fact calls `invalidate`, which drops the entry here and,
- * with REDIS_URL, on every other node (pub/sub). Entries also expire after `ttlMs`, which bounds
- * staleness if an invalidation is lost (Redis down). A load that raced an invalidation is not kept.
+ * with REDIS_URL, on every other node (pub/sub); when the subscriber reconnects after an outage,
+ * every entry is dropped. Entries also expire after about `ttlMs`, which bounds staleness should
+ * an invalidation still be lost. A load that raced an invalidation is not kept.
  * Reads that decide a rule under a lock must bypass the cache.
  */
 export class SharedCache<V> {
@@ -82,7 +83,9 @@ export class SharedCache<V> {
       for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
       if (this.entries.size >= this.maxEntries) this.entries.clear();
     }
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    // Spread expiries (±20 %) so entries loaded together are not all reloaded together.
+    const ttl = this.ttlMs * (0.8 + Math.random() * 0.4);
+    this.entries.set(key, { value, expiresAt: Date.now() + ttl });
   }
 }
 
