@@ -151,7 +151,7 @@ export class CommentsRepository {
       .findOneAndUpdate(
         { _id: commentId },
         { $set: { ...set, updatedAt: new Date() } },
-        { new: true, timestamps: false },
+        { returnDocument: 'after', timestamps: false },
       )
       .lean<CommentRecord>()
       .exec();
