@@ -235,6 +235,7 @@ describe('live-room moderation and the comment lifecycle (real engine, real clie
       ...first.flag,
       flaggedByName: 'obs',
       status: 'open',
+      resolution: null,
       comment: expect.objectContaining({ id: x1.id, body: 'You are all wrong', hidden: false }),
     });
     const paged = await mod.client.coalitions.flags(c.id, { page: 2, limit: 2 });
@@ -247,9 +248,9 @@ describe('live-room moderation and the comment lifecycle (real engine, real clie
     expect(stillOpen.items.map((i) => [i.commentId, i.status])).toEqual([[x3.id, 'open']]);
     expect(stillOpen.total).toBe(1);
     const resolved = await mod.client.coalitions.flags(c.id, { status: 'resolved' });
-    expect(resolved.items.map((i) => [i.commentId, i.status])).toEqual([
-      [x2.id, 'resolved'],
-      [x1.id, 'resolved'],
+    expect(resolved.items.map((i) => [i.commentId, i.status, i.resolution])).toEqual([
+      [x2.id, 'resolved', 'deleted'],
+      [x1.id, 'resolved', 'hidden'],
     ]);
     expect(resolved.items[1].comment).toMatchObject({
       hidden: true,

@@ -322,9 +322,21 @@ export class AccordClient {
           flaggedByName: string | null;
           comment: RoomComment;
           status: 'open' | 'resolved';
+          resolution: 'hidden' | 'deleted' | 'dismissed' | null;
         }
       >
     > => this.call('GET', `/coalitions/${encodeURIComponent(id)}/flags`, { query: { ...query } }),
+    /** Keeps a flagged comment: resolves every flag of it so far (moderators). */
+    dismissFlags: (
+      id: string,
+      flagId: string,
+      reason?: string,
+    ): Promise<{ commentId: string; resolution: 'dismissed' }> =>
+      this.call(
+        'POST',
+        `/coalitions/${encodeURIComponent(id)}/flags/${encodeURIComponent(flagId)}/dismiss`,
+        { body: reason === undefined ? {} : { reason } },
+      ),
     audit: (id: string, query: { page?: number; limit?: number } = {}): Promise<AuditPage> =>
       this.call('GET', `/coalitions/${encodeURIComponent(id)}/audit`, { query: { ...query } }),
   };

@@ -101,6 +101,11 @@ export interface RoomServerEvents {
   'room:muted': (p: { coalitionId: string; mutedUntil: string | null }) => void;
   'room:role': (p: { coalitionId: string; role: CoalitionRole | null }) => void;
   'flag:created': (f: RoomFlag & { comment: RoomComment }) => void;
+  'flag:resolved': (p: {
+    coalitionId: string;
+    commentId: string;
+    resolution: 'dismissed' | 'hidden' | 'deleted';
+  }) => void;
 }
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -227,6 +232,12 @@ export class AccordRealtime {
       this.request<RoomState>('mod:lock', { coalitionId, locked }),
     slowMode: (coalitionId: string, seconds: number) =>
       this.request<RoomState>('mod:slow', { coalitionId, seconds }),
+    /** Keeps a flagged comment: resolves its flags so far. */
+    dismissFlags: (coalitionId: string, flagId: string, reason?: string) =>
+      this.request<{ commentId: string; resolution: 'dismissed' }>(
+        'mod:dismiss',
+        reason === undefined ? { coalitionId, flagId } : { coalitionId, flagId, reason },
+      ),
     pin: (commentId: string, pinned = true) =>
       this.request<RoomState>('mod:pin', { commentId, pinned }),
   };

@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Inject } from '@nestjs/common';
-import { isDuplicateKeyError, type SharedCache, SharedCaches } from '@accord/core';
+import {
+  isDuplicateKeyError,
+  isObjectIdString,
+  type SharedCache,
+  SharedCaches,
+} from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
 import {
   CommentFlag,
   type CommentFlagRecord,
   CommentReaction,
   type CommentReactionRecord,
+  FlagDismissal,
+  type FlagDismissalRecord,
   RoomSanction,
   type RoomSanctionRecord,
   RoomSettings,
@@ -51,6 +58,7 @@ export class ModerationRepository {
     @InjectModel(RoomSanction.name) private readonly sanctions: Model<RoomSanction>,
     @InjectModel(CommentFlag.name) private readonly flags: Model<CommentFlag>,
     @InjectModel(CommentReaction.name) private readonly reactions: Model<CommentReaction>,
+    @InjectModel(FlagDismissal.name) private readonly dismissals: Model<FlagDismissal>,
     @Inject(SharedCaches) caches: SharedCaches,
   ) {
     this.stateCache = caches.create('room-state', 60_000);
@@ -174,6 +182,43 @@ export class ModerationRepository {
       .limit(5000)
       .lean<CommentFlagRecord[]>()
       .exec();
+  }
+
+  async findFlag(coalitionId: Types.ObjectId, flagId: string): Promise<CommentFlagRecord | null> {
+    if (!isObjectIdString(flagId)) return null;
+    return this.flags
+      .findOne({ _id: new Types.ObjectId(flagId), coalitionId })
+      .lean<CommentFlagRecord>()
+      .exec();
+  }
+
+  async addDismissal(input: {
+    coalitionId: Types.ObjectId;
+    commentId: Types.ObjectId;
+    byId: string;
+    reason: string | null;
+  }): Promise<FlagDismissalRecord> {
+    const created = await this.dismissals.create({
+      ...input,
+      byId: new Types.ObjectId(input.byId),
+    });
+    return created.toObject();
+  }
+
+  /** The latest dismissal per comment of a room. */
+  async lastDismissals(coalitionId: Types.ObjectId): Promise<Map<string, Date>> {
+    const rows = await this.dismissals
+      .find({ coalitionId })
+      .select({ commentId: 1, createdAt: 1 })
+      .lean<{ commentId: Types.ObjectId; createdAt: Date }[]>()
+      .exec();
+    const latest = new Map<string, Date>();
+    for (const row of rows) {
+      const key = row.commentId.toString();
+      const seen = latest.get(key);
+      if (!seen || seen < row.createdAt) latest.set(key, row.createdAt);
+    }
+    return latest;
   }
 
   /** Adds a reaction; false when it was there already. */

@@ -92,3 +92,27 @@ export class CommentReaction {
 export const CommentReactionSchema = SchemaFactory.createForClass(CommentReaction);
 CommentReactionSchema.index({ commentId: 1, userId: 1, emoji: 1 }, { unique: true });
 export type CommentReactionRecord = CommentReaction & { _id: Types.ObjectId };
+
+/**
+ * A moderator's review of a comment's flags that kept the comment ("dismissed"): flags made
+ * before it are resolved; a later flag opens the comment again. Append-only.
+ */
+@Schema({ collection: 'flag_dismissals', timestamps: { createdAt: true, updatedAt: false } })
+export class FlagDismissal {
+  @Prop({ type: Types.ObjectId, required: true })
+  coalitionId!: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  commentId!: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  byId!: Types.ObjectId;
+
+  @Prop({ type: String, default: null })
+  reason!: string | null;
+
+  createdAt!: Date;
+}
+export const FlagDismissalSchema = SchemaFactory.createForClass(FlagDismissal);
+FlagDismissalSchema.index({ coalitionId: 1, commentId: 1, createdAt: -1 });
+export type FlagDismissalRecord = FlagDismissal & { _id: Types.ObjectId };

@@ -23,8 +23,9 @@ export interface FlagQueueItem extends FlagView {
   flaggedByName: string | null;
   /** The comment as moderators see it (hidden ones with their reason). */
   comment: CommentView;
-  /** Open until the comment is hidden or deleted. */
+  /** Open until the comment is hidden or deleted, or its flags are dismissed. */
   status: 'open' | 'resolved';
+  resolution: 'hidden' | 'deleted' | 'dismissed' | null;
 }
 
 export type FlagStatusFilter = 'open' | 'resolved' | 'all';
@@ -63,6 +64,12 @@ export class ModerationService {
     if (changed) {
       await this.guard.audit(ctx, access, 'room.comment.hidden', record, { reason });
       await this.announce(record, 'comment:hidden');
+      this.events.emit({
+        type: 'flags.resolved',
+        coalitionId: record.coalitionId.toString(),
+        commentId: record._id.toString(),
+        resolution: 'hidden',
+      });
       await this.guard.unpinIfPinned(ctx, access, record);
     }
     return toCommentView(record, 'moderator', await this.reactionsOf(record));
@@ -237,11 +244,20 @@ export class ModerationService {
         (u) => [u._id.toString(), u.displayName] as const,
       ),
     );
+    const dismissed = await this.moderation.lastDismissals(access.coalition._id);
     const items: FlagQueueItem[] = [];
     for (const flag of flags) {
       const comment = views.get(flag.commentId.toString());
       if (!comment) continue;
-      const status = comment.hidden || comment.deleted ? 'resolved' : 'open';
+      const dismissedAt = dismissed.get(flag.commentId.toString());
+      const resolution = comment.deleted
+        ? 'deleted'
+        : comment.hidden
+          ? 'hidden'
+          : dismissedAt && dismissedAt >= new Date(flag.createdAt)
+            ? 'dismissed'
+            : null;
+      const status = resolution ? 'resolved' : 'open';
       if (query.status !== 'all' && status !== query.status) continue;
       items.push({
         id: flag._id.toString(),
@@ -253,6 +269,7 @@ export class ModerationService {
         createdAt: new Date(flag.createdAt).toISOString(),
         comment,
         status,
+        resolution,
       });
     }
     const start = (query.page - 1) * query.limit;
@@ -262,6 +279,40 @@ export class ModerationService {
       page: query.page,
       limit: query.limit,
     };
+  }
+
+  /**
+   * Keeps a flagged comment: resolves every flag of its comment made until now (a later flag
+   * opens it again). Audited; the room's moderators get `flag:resolved`.
+   */
+  async dismissFlags(
+    ctx: AuthContext,
+    coalitionId: string,
+    flagId: string,
+    reason: string | null,
+  ): Promise<{ commentId: string; resolution: 'dismissed' }> {
+    const access = await this.coalitions.access(ctx, coalitionId);
+    if (!CoalitionAccessPolicy.canModerate(access.role))
+      throw AccordError.forbidden('Only moderators and organisers can dismiss flags');
+    const flag = await this.moderation.findFlag(access.coalition._id, flagId);
+    if (!flag) throw AccordError.notFound('Flag not found');
+    const comment = await this.comments.findById(flag.commentId.toString());
+    if (!comment) throw AccordError.notFound('Flag not found');
+    await this.guard.assertOutranksAuthor(ctx, access, comment, 'dismiss flags on comments of');
+    await this.moderation.addDismissal({
+      coalitionId: access.coalition._id,
+      commentId: comment._id,
+      byId: ctx.userId,
+      reason,
+    });
+    await this.guard.audit(ctx, access, 'room.flags.dismissed', comment, { reason });
+    this.events.emit({
+      type: 'flags.resolved',
+      coalitionId: access.coalition._id.toString(),
+      commentId: comment._id.toString(),
+      resolution: 'dismissed',
+    });
+    return { commentId: comment._id.toString(), resolution: 'dismissed' };
   }
 
   private async requireUser(userId: string): Promise<void> {

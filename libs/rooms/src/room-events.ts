@@ -31,7 +31,14 @@ export type RoomEvent =
       reason: 'kicked' | 'banned' | 'membership_ended';
     }
   | { type: 'room.muted'; coalitionId: string; userId: string; until: string | null }
-  | { type: 'flag.created'; coalitionId: string; flag: FlagView; comment: CommentView };
+  | { type: 'flag.created'; coalitionId: string; flag: FlagView; comment: CommentView }
+  | {
+      /** The flags of a comment were handled (dismissed, or the comment hidden / deleted). */
+      type: 'flags.resolved';
+      coalitionId: string;
+      commentId: string;
+      resolution: 'dismissed' | 'hidden' | 'deleted';
+    };
 
 @Injectable()
 export class RoomEvents {

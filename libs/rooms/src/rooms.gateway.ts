@@ -24,6 +24,7 @@ import type { Server, Socket } from 'socket.io';
 import {
   CommentRefDto,
   CreateCommentDto,
+  DismissFlagsDto,
   EditCommentDto,
   FlagCommentDto,
   HideCommentDto,
@@ -289,6 +290,19 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     return ok(await this.moderation.pin(socket.data.ctx, dto));
   }
 
+  @SubscribeMessage('mod:dismiss')
+  async dismiss(@ConnectedSocket() socket: AccordSocket, @MessageBody() dto: DismissFlagsDto) {
+    this.limiter.take(socket.data.ctx.userId);
+    return ok(
+      await this.moderation.dismissFlags(
+        socket.data.ctx,
+        dto.coalitionId,
+        dto.flagId,
+        dto.reason?.trim() || null,
+      ),
+    );
+  }
+
   private requireSeat(socket: AccordSocket, coalitionId: string): void {
     if (!socket.rooms.has(roomChannel(coalitionId))) {
       throw AccordError.forbidden('Join the room first (room:join)');
@@ -317,6 +331,13 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         return;
       case 'room.removed':
         await this.removeFromRoom(event.userId, event.coalitionId, event.reason);
+        return;
+      case 'flags.resolved':
+        this.server.to(moderators).emit('flag:resolved', {
+          coalitionId: event.coalitionId,
+          commentId: event.commentId,
+          resolution: event.resolution,
+        });
         return;
       case 'flag.created':
         this.server.to(moderators).emit('flag:created', { ...event.flag, comment: event.comment });

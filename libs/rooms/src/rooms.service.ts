@@ -270,7 +270,15 @@ export class RoomsService {
     if (deletedNow && !own) {
       await this.guard.audit(ctx, access, 'room.comment.deleted', changed, {});
     }
-    if (deletedNow) await this.guard.unpinIfPinned(ctx, access, changed);
+    if (deletedNow) {
+      await this.guard.unpinIfPinned(ctx, access, changed);
+      this.events.emit({
+        type: 'flags.resolved',
+        coalitionId: changed.coalitionId.toString(),
+        commentId: changed._id.toString(),
+        resolution: 'deleted',
+      });
+    }
     if (!deletedNow) return toCommentView(changed, audienceOf(access.role));
     return this.announce(changed, 'comment:deleted', audienceOf(access.role));
   }

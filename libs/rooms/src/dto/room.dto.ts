@@ -160,3 +160,15 @@ export class PinDto extends CommentRefDto {
   @IsBoolean({ message: 'pinned must be true or false' })
   pinned?: boolean;
 }
+
+export class DismissFlagsDto extends RoomRefDto {
+  @IsMongoId({ message: 'flagId must be a flag id' })
+  flagId!: string;
+
+  @IsOptional()
+  @MaxLength(MAX_REASON_LENGTH, {
+    message: `reason must be at most ${MAX_REASON_LENGTH} characters`,
+  })
+  @IsString({ message: 'reason must be text' })
+  reason?: string;
+}
