@@ -2,8 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { AuthService } from '@accord/auth';
-import type { AccordConfig, AccordLogger } from '@accord/core';
-import { Redis } from 'ioredis';
+import { type AccordConfig, type AccordLogger, createRedisPair } from '@accord/core';
+import type { Redis } from 'ioredis';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { isObservable, type Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
@@ -61,24 +61,7 @@ export class AccordIoAdapter extends IoAdapter {
    * sent on reconnection (the subscriber resubscribes by itself); nothing is thrown at the process.
    */
   private redisAdapter(url: string): ReturnType<typeof createAdapter> {
-    const pub = new Redis(url, {
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
-    const sub = pub.duplicate();
-    let lastWarning = 0;
-    for (const [role, client] of [
-      ['publisher', pub],
-      ['subscriber', sub],
-    ] as const) {
-      client.on('error', (error: Error) => {
-        // One line per few seconds while Redis is down, not one per retry.
-        if (Date.now() - lastWarning < 5000) return;
-        lastWarning = Date.now();
-        this.log.warn({ err: error, role }, 'Redis (socket.io adapter) unreachable; retrying');
-      });
-      client.on('ready', () => this.log.info({ role }, 'Redis (socket.io adapter) connected'));
-    }
+    const { pub, sub } = createRedisPair(url, this.log, 'socket.io adapter');
     this.redisClients = [pub, sub];
     return createAdapter(pub, sub, { key: 'accord', requestsTimeout: 3000 });
   }

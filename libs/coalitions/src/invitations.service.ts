@@ -57,9 +57,7 @@ export class InvitationsService {
       dto.organisationId &&
       (await this.organisations.findByIds([dto.organisationId])).length === 0
     ) {
-      throw AccordError.validation('No organisation has that id', [
-        { field: 'organisationId', message: 'No organisation has that id' },
-      ]);
+      throw AccordError.invalidField('organisationId', 'No organisation has that id');
     }
     const token = randomBytes(24).toString('base64url');
     const invitation = await this.invitations.create({

@@ -21,3 +21,4 @@ export * from './http/uploads';
 export * from './config/project-root';
 export * from './events/domain-events';
 export * from './cache/shared-cache';
+export * from './cache/redis-pair';

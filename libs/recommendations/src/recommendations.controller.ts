@@ -113,9 +113,7 @@ function readUpload(req: Request, file?: UploadedCatalogueFile): CatalogueUpload
     try {
       return { format: 'json', content: JSON.parse(content.replace(/^\uFEFF/, '')) as unknown };
     } catch {
-      throw AccordError.validation('The uploaded file is not valid JSON', [
-        { field: 'file', message: 'The uploaded file is not valid JSON' },
-      ]);
+      throw AccordError.invalidField('file', 'The uploaded file is not valid JSON');
     }
   }
   if (req.is('multipart/form-data')) {

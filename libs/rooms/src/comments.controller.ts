@@ -24,7 +24,7 @@ import { AccordError } from '@accord/core';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { CreateCommentDto } from './dto/room.dto';
+import { CLIENT_KEY_PATTERN, CLIENT_KEY_RULE, CreateCommentDto } from './dto/room.dto';
 import { type CommentView, RoomsService, SYNC_LIMIT } from './rooms.service';
 
 export class ListCommentsQueryDto {
@@ -57,8 +57,6 @@ export class CommentListDto {
   seq!: number;
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,64}$/;
-
 @ApiTags('rooms')
 @ApiBearerAuth()
 @Controller('coalitions/:id/comments')
@@ -89,13 +87,11 @@ export class CommentsController {
     @Body() dto: PostCommentDto,
     @Headers('idempotency-key') key?: string,
   ): Promise<CommentView> {
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw AccordError.validation('Idempotency-Key must be 1–64 letters, digits or . _ : -', [
-        {
-          field: 'Idempotency-Key',
-          message: 'Idempotency-Key must be 1–64 letters, digits or . _ : -',
-        },
-      ]);
+    if (key !== undefined && !CLIENT_KEY_PATTERN.test(key)) {
+      throw AccordError.invalidField(
+        'Idempotency-Key',
+        `Idempotency-Key must be ${CLIENT_KEY_RULE}`,
+      );
     }
     const { comment } = await this.rooms.createComment(ctx, {
       ...dto,

@@ -169,15 +169,10 @@ export class ModerationRepository {
     }
   }
 
-  /** A room's flags, newest first; `commentIds` narrows them to those comments. */
-  async flagsOf(
-    coalitionId: Types.ObjectId,
-    commentIds?: Types.ObjectId[],
-  ): Promise<CommentFlagRecord[]> {
-    const filter: Record<string, unknown> = { coalitionId };
-    if (commentIds) filter.commentId = trusted({ $in: commentIds });
+  /** A room's flags, newest first. */
+  async flagsOf(coalitionId: Types.ObjectId): Promise<CommentFlagRecord[]> {
     return this.flags
-      .find(filter)
+      .find({ coalitionId })
       .sort({ createdAt: -1, _id: -1 })
       .limit(5000)
       .lean<CommentFlagRecord[]>()

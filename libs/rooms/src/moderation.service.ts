@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthContext, UsersRepository } from '@accord/auth';
 import { CoalitionAccessPolicy, type CoalitionAccess, CoalitionsService } from '@accord/coalitions';
-import { AccordError, DocumentLocks, type Page } from '@accord/core';
+import { AccordError, type Page } from '@accord/core';
 import { Types } from 'mongoose';
-import { type CommentView, toCommentView } from './comment-view';
+import type { CommentView } from './comment-view';
 import type { CommentRecord } from './comment.schema';
 import { CommentsRepository } from './comments.repository';
 import { ModerationRepository, type RoomState } from './moderation.repository';
-import { type FlagView, RoomEvents } from './room-events';
-import { commentLockKey, RoomGuard, roomSettingsLockKey } from './room-guard';
+import { type FlagView, RoomEvents, toFlagView } from './room-events';
+import { requireText, RoomGuard, type RoomStateChange } from './room-guard';
 import type {
   HideCommentDto,
   LockDto,
@@ -42,52 +42,44 @@ export class ModerationService {
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(RoomGuard) private readonly guard: RoomGuard,
     @Inject(RoomEvents) private readonly events: RoomEvents,
-    @Inject(DocumentLocks) private readonly locks: DocumentLocks,
   ) {}
 
   /** Hides a comment: moderators keep seeing it with the reason, everyone else a placeholder. */
   async hide(ctx: AuthContext, dto: HideCommentDto): Promise<CommentView> {
     const { comment, access } = await this.guard.comment(ctx, dto.commentId);
-    await this.guard.assertOutranksAuthor(ctx, access, comment, 'hide comments of');
-    const reason = dto.reason.trim();
-    if (!reason)
-      throw AccordError.validation('reason must not be empty', [
-        { field: 'reason', message: 'reason must not be empty' },
-      ]);
-    const { record, changed } = await this.changeComment(comment, (current) => {
+    await this.guard.assertOutranks(ctx, access, comment.authorId.toString(), 'hide comments of');
+    const reason = requireText(dto.reason, 'reason');
+    const { record, changed } = await this.guard.changeComment(comment, (current) => {
       if (current.deletedAt) throw AccordError.conflict('This comment was deleted');
       if (current.hidden?.reason === reason) return Promise.resolve(null);
       return this.comments.change(current._id, {
         hidden: { byId: new Types.ObjectId(ctx.userId), reason, at: new Date() },
       });
     });
-    if (changed) {
-      await this.guard.audit(ctx, access, 'room.comment.hidden', record, { reason });
-      await this.announce(record, 'comment:hidden');
-      this.events.emit({
-        type: 'flags.resolved',
-        coalitionId: record.coalitionId.toString(),
-        commentId: record._id.toString(),
-        resolution: 'hidden',
-      });
-      await this.guard.unpinIfPinned(ctx, access, record);
-    }
-    return toCommentView(record, 'moderator', await this.reactionsOf(record));
+    if (!changed) return this.moderatorView(record);
+    await this.guard.audit(ctx, access, 'room.comment.hidden', record, { reason });
+    const views = await this.guard.announce(record, 'comment:hidden');
+    this.events.emit({
+      type: 'flags.resolved',
+      coalitionId: record.coalitionId.toString(),
+      commentId: record._id.toString(),
+      resolution: 'hidden',
+    });
+    await this.guard.unpinIfPinned(ctx, access, record);
+    return views.forModerators;
   }
 
   async unhide(ctx: AuthContext, dto: UnhideCommentDto): Promise<CommentView> {
     const { comment, access } = await this.guard.comment(ctx, dto.commentId);
-    await this.guard.assertOutranksAuthor(ctx, access, comment, 'unhide comments of');
-    const { record, changed } = await this.changeComment(comment, (current) =>
+    await this.guard.assertOutranks(ctx, access, comment.authorId.toString(), 'unhide comments of');
+    const { record, changed } = await this.guard.changeComment(comment, (current) =>
       current.hidden ? this.comments.change(current._id, { hidden: null }) : Promise.resolve(null),
     );
-    if (changed) {
-      await this.guard.audit(ctx, access, 'room.comment.unhidden', record, {
-        reason: dto.reason?.trim() || null,
-      });
-      await this.announce(record, 'comment:updated');
-    }
-    return toCommentView(record, 'moderator', await this.reactionsOf(record));
+    if (!changed) return this.moderatorView(record);
+    await this.guard.audit(ctx, access, 'room.comment.unhidden', record, {
+      reason: dto.reason?.trim() || null,
+    });
+    return (await this.guard.announce(record, 'comment:updated')).forModerators;
   }
 
   /** Mutes someone for `minutes` (0 lifts the mute): they read but cannot write (`MUTED`). */
@@ -95,10 +87,7 @@ export class ModerationService {
     ctx: AuthContext,
     dto: MuteDto,
   ): Promise<{ userId: string; mutedUntil: string | null }> {
-    const access = await this.coalitions.access(ctx, dto.coalitionId);
-    // Rank first: a member learns nothing about a user id from the answer.
-    await this.guard.assertOutranks(ctx, access, dto.userId, 'mute');
-    await this.requireUser(dto.userId);
+    const access = await this.target(ctx, dto, 'mute');
     const until = dto.minutes > 0 ? new Date(Date.now() + dto.minutes * 60_000) : null;
     await this.moderation.addSanction({
       coalitionId: access.coalition._id,
@@ -126,10 +115,7 @@ export class ModerationService {
 
   /** Puts someone out of the live room now (all their sockets, every node); they may rejoin. */
   async kick(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string }> {
-    const access = await this.coalitions.access(ctx, dto.coalitionId);
-    // Rank first: a member learns nothing about a user id from the answer.
-    await this.guard.assertOutranks(ctx, access, dto.userId, 'kick');
-    await this.requireUser(dto.userId);
+    const access = await this.target(ctx, dto, 'kick');
     await this.guard.audit(ctx, access, 'room.user.kicked', { type: 'user', id: dto.userId }, {});
     this.events.emit({
       type: 'room.removed',
@@ -142,10 +128,7 @@ export class ModerationService {
 
   /** As kick, and they cannot come back (room and its REST routes) until unbanned. */
   async ban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: true }> {
-    const access = await this.coalitions.access(ctx, dto.coalitionId);
-    // Rank first: a member learns nothing about a user id from the answer.
-    await this.guard.assertOutranks(ctx, access, dto.userId, 'ban');
-    await this.requireUser(dto.userId);
+    const access = await this.target(ctx, dto, 'ban');
     await this.moderation.addSanction({
       coalitionId: access.coalition._id,
       userId: dto.userId,
@@ -164,10 +147,7 @@ export class ModerationService {
   }
 
   async unban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: false }> {
-    const access = await this.coalitions.access(ctx, dto.coalitionId);
-    // Rank first: a member learns nothing about a user id from the answer.
-    await this.guard.assertOutranks(ctx, access, dto.userId, 'unban');
-    await this.requireUser(dto.userId);
+    const access = await this.target(ctx, dto, 'unban');
     await this.moderation.addSanction({
       coalitionId: access.coalition._id,
       userId: dto.userId,
@@ -214,7 +194,7 @@ export class ModerationService {
     if (pinned && (comment.deletedAt || comment.hidden))
       throw AccordError.conflict('Deleted or hidden comments cannot be pinned');
     const id = comment._id.toString();
-    return this.changeSettings(ctx, access.coalition._id.toString(), (state) => {
+    return this.changeSettings(ctx, access, (state) => {
       if (pinned ? state.pinnedCommentId === id : state.pinnedCommentId !== id) return null;
       return {
         next: { ...state, pinnedCommentId: pinned ? id : null },
@@ -260,13 +240,8 @@ export class ModerationService {
       const status = resolution ? 'resolved' : 'open';
       if (query.status !== 'all' && status !== query.status) continue;
       items.push({
-        id: flag._id.toString(),
-        coalitionId: flag.coalitionId.toString(),
-        commentId: flag.commentId.toString(),
-        userId: flag.userId.toString(),
+        ...toFlagView(flag),
         flaggedByName: flaggers.get(flag.userId.toString()) ?? null,
-        reason: flag.reason,
-        createdAt: new Date(flag.createdAt).toISOString(),
         comment,
         status,
         resolution,
@@ -298,7 +273,12 @@ export class ModerationService {
     if (!flag) throw AccordError.notFound('Flag not found');
     const comment = await this.comments.findById(flag.commentId.toString());
     if (!comment) throw AccordError.notFound('Flag not found');
-    await this.guard.assertOutranksAuthor(ctx, access, comment, 'dismiss flags on comments of');
+    await this.guard.assertOutranks(
+      ctx,
+      access,
+      comment.authorId.toString(),
+      'dismiss flags on comments of',
+    );
     await this.moderation.addDismissal({
       coalitionId: access.coalition._id,
       commentId: comment._id,
@@ -315,69 +295,35 @@ export class ModerationService {
     return { commentId: comment._id.toString(), resolution: 'dismissed' };
   }
 
-  private async requireUser(userId: string): Promise<void> {
-    if (!(await this.users.findById(userId))) throw AccordError.notFound('No such user');
+  /**
+   * The room and the person a moderation action names: rank first (a member learns nothing
+   * about a user id from the answer), then that the person exists.
+   */
+  private async target(
+    ctx: AuthContext,
+    dto: RoomUserDto,
+    action: string,
+  ): Promise<CoalitionAccess> {
+    const access = await this.coalitions.access(ctx, dto.coalitionId);
+    await this.guard.assertOutranks(ctx, access, dto.userId, action);
+    if (!(await this.users.findById(dto.userId))) throw AccordError.notFound('No such user');
+    return access;
   }
 
-  private async reactionsOf(record: CommentRecord) {
-    return (await this.moderation.reactionsOf([record._id])).get(record._id.toString()) ?? [];
+  private async moderatorView(record: CommentRecord): Promise<CommentView> {
+    return (await this.guard.views([record], 'moderator'))[0];
   }
 
-  /** Runs a change of one comment under its lock; `changed` false when nothing was to do. */
-  private async changeComment(
-    comment: CommentRecord,
-    work: (current: CommentRecord) => Promise<CommentRecord | null>,
-  ): Promise<{ record: CommentRecord; changed: boolean }> {
-    return this.locks.withLock(commentLockKey(comment._id), async () => {
-      const current = await this.comments.findById(comment._id.toString());
-      if (!current) throw AccordError.notFound('Comment not found');
-      const next = await work(current);
-      return next ? { record: next, changed: true } : { record: current, changed: false };
-    });
-  }
-
-  private async announce(
-    record: CommentRecord,
-    event: 'comment:updated' | 'comment:hidden',
-  ): Promise<void> {
-    const views = await this.guard.bothViews(record);
-    this.events.emit({
-      type: 'comment.changed',
-      coalitionId: record.coalitionId.toString(),
-      event,
-      ...views,
-    });
-  }
-
-  /** Changes room settings under the room's lock, then audits and announces `room:updated`. */
+  /** Changes room settings (moderators only): see RoomGuard.changeRoomState. */
   private async changeSettings(
     ctx: AuthContext,
-    coalitionId: string,
-    decide: (
-      state: RoomState,
-    ) => { next: RoomState; action: string; data: Record<string, unknown> } | null,
+    room: string | CoalitionAccess,
+    decide: (state: RoomState) => RoomStateChange | null,
   ): Promise<RoomState & { coalitionId: string }> {
-    const access: CoalitionAccess = await this.coalitions.access(ctx, coalitionId);
+    const access = typeof room === 'string' ? await this.coalitions.access(ctx, room) : room;
     if (!CoalitionAccessPolicy.canModerate(access.role))
       throw AccordError.forbidden(MODERATORS_ONLY);
-    const id = access.coalition._id;
-    const result = await this.locks.withLock(roomSettingsLockKey(id), async () => {
-      const state = await this.moderation.roomState(id, { fresh: true });
-      const change = decide(state);
-      if (!change) return { state, change };
-      await this.moderation.saveRoomState(id, change.next);
-      return { state: change.next, change };
-    });
-    if (result.change) {
-      await this.guard.audit(
-        ctx,
-        access,
-        result.change.action,
-        { type: 'room', id: id.toString() },
-        result.change.data,
-      );
-      this.events.emit({ type: 'room.updated', coalitionId: id.toString(), state: result.state });
-    }
-    return { coalitionId: id.toString(), ...result.state };
+    const state = await this.guard.changeRoomState(ctx, access, decide);
+    return { coalitionId: access.coalition._id.toString(), ...state };
   }
 }

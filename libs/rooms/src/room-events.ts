@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { CommentView } from './comment-view';
 import type { RoomState } from './moderation.repository';
+import type { CommentFlagRecord } from './moderation.schema';
 
 export interface FlagView {
   id: string;
@@ -10,6 +11,17 @@ export interface FlagView {
   userId: string;
   reason: string;
   createdAt: string;
+}
+
+export function toFlagView(flag: CommentFlagRecord): FlagView {
+  return {
+    id: flag._id.toString(),
+    coalitionId: flag.coalitionId.toString(),
+    commentId: flag.commentId.toString(),
+    userId: flag.userId.toString(),
+    reason: flag.reason,
+    createdAt: new Date(flag.createdAt).toISOString(),
+  };
 }
 
 /** What happened in rooms, for the realtime layer to broadcast (services never import the gateway). */

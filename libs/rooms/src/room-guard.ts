@@ -17,6 +17,26 @@ import { RoomEvents } from './room-events';
 
 export const COMMENT_NOT_FOUND = 'Comment not found';
 
+/** A change of room settings decided under the settings lock: what to store and how to audit it. */
+export interface RoomStateChange {
+  next: RoomState;
+  action: string;
+  data: Record<string, unknown>;
+  /** The audit entry's target: the room unless a comment is named. */
+  target?: CommentRecord;
+}
+
+/** Trimmed text that must not be empty (VALIDATION naming the field otherwise). */
+export function requireText(value: string, field: string): string {
+  const text = value.trim();
+  if (!text) throw AccordError.invalidField(field, `${field} must not be empty`);
+  return text;
+}
+
+export function assertNotBanned(standing: Standing): void {
+  if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+}
+
 export function audienceOf(role: CoalitionRole | null): Audience {
   return CoalitionAccessPolicy.canModerate(role) ? 'moderator' : 'public';
 }
@@ -53,22 +73,78 @@ export class RoomGuard {
     access: CoalitionAccess,
     comment: CommentRecord,
   ): Promise<void> {
-    const coalitionId = comment.coalitionId;
     const id = comment._id.toString();
-    if ((await this.moderation.roomState(coalitionId)).pinnedCommentId !== id) return;
-    const state = await this.locks.withLock(roomSettingsLockKey(coalitionId), async () => {
-      const current = await this.moderation.roomState(coalitionId, { fresh: true });
-      if (current.pinnedCommentId !== id) return null;
-      const next = { ...current, pinnedCommentId: null };
-      await this.moderation.saveRoomState(coalitionId, next);
-      return next;
+    if ((await this.moderation.roomState(comment.coalitionId)).pinnedCommentId !== id) return;
+    await this.changeRoomState(ctx, access, (current) =>
+      current.pinnedCommentId === id
+        ? {
+            next: { ...current, pinnedCommentId: null },
+            action: 'room.comment.unpinned',
+            data: { commentId: id, because: comment.deletedAt ? 'deleted' : 'hidden' },
+            target: comment,
+          }
+        : null,
+    );
+  }
+
+  /**
+   * Changes a room's settings under its lock (read fresh, `decide`, store), then audits the
+   * change and announces room:updated. The caller has checked that the person may.
+   */
+  async changeRoomState(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+    decide: (state: RoomState) => RoomStateChange | null,
+  ): Promise<RoomState> {
+    const id = access.coalition._id;
+    const { state, change } = await this.locks.withLock(roomSettingsLockKey(id), async () => {
+      const current = await this.moderation.roomState(id, { fresh: true });
+      const decided = decide(current);
+      if (decided) await this.moderation.saveRoomState(id, decided.next);
+      return { state: decided?.next ?? current, change: decided };
     });
-    if (!state) return;
-    await this.audit(ctx, access, 'room.comment.unpinned', comment, {
-      commentId: id,
-      because: comment.deletedAt ? 'deleted' : 'hidden',
+    if (change) {
+      await this.audit(
+        ctx,
+        access,
+        change.action,
+        change.target ?? { type: 'room', id: id.toString() },
+        change.data,
+      );
+      this.events.emit({ type: 'room.updated', coalitionId: id.toString(), state });
+    }
+    return state;
+  }
+
+  /**
+   * Runs a change of one comment under its lock, on the comment read fresh inside it (every
+   * writer of a comment goes through here). `work` answers null when there is nothing to do.
+   */
+  async changeComment(
+    comment: CommentRecord,
+    work: (current: CommentRecord) => Promise<CommentRecord | null>,
+  ): Promise<{ record: CommentRecord; changed: boolean }> {
+    return this.locks.withLock(commentLockKey(comment._id), async () => {
+      const current = await this.comments.findById(comment._id.toString());
+      if (!current) throw AccordError.notFound(COMMENT_NOT_FOUND);
+      const next = await work(current);
+      return next ? { record: next, changed: true } : { record: current, changed: false };
     });
-    this.events.emit({ type: 'room.updated', coalitionId: coalitionId.toString(), state });
+  }
+
+  /** Broadcasts a changed comment (each audience its view) and answers both views. */
+  async announce(
+    record: CommentRecord,
+    event: 'comment:updated' | 'comment:deleted' | 'comment:hidden',
+  ): Promise<{ forModerators: CommentView; forOthers: CommentView }> {
+    const views = await this.bothViews(record);
+    this.events.emit({
+      type: 'comment.changed',
+      coalitionId: record.coalitionId.toString(),
+      event,
+      ...views,
+    });
+    return views;
   }
 
   /**
@@ -93,15 +169,6 @@ export class RoomGuard {
     return target;
   }
 
-  async assertOutranksAuthor(
-    ctx: AuthContext,
-    access: CoalitionAccess,
-    comment: CommentRecord,
-    action: string,
-  ): Promise<void> {
-    await this.assertOutranks(ctx, access, comment.authorId.toString(), action);
-  }
-
   /** Writes a moderation action to the coalition's audit log. */
   async audit(
     ctx: AuthContext,
@@ -122,16 +189,20 @@ export class RoomGuard {
     });
   }
 
-  /** The coalition as the caller sees it, refusing people banned from its room. */
-  async enter(ctx: AuthContext, coalitionId: string): Promise<CoalitionAccess> {
+  /** The coalition as the caller sees it, and their standing; refuses people banned from its room. */
+  async enter(
+    ctx: AuthContext,
+    coalitionId: string,
+  ): Promise<CoalitionAccess & { standing: Standing }> {
     const [access, standing] = await Promise.all([
       this.coalitions.access(ctx, coalitionId),
+      // An invalid id never gets here: access() answers NOT_FOUND for it first.
       isObjectIdString(coalitionId)
         ? this.moderation.standing(new Types.ObjectId(coalitionId), ctx.userId)
-        : Promise.resolve(null),
+        : Promise.resolve({ banned: false, mutedUntil: null }),
     ]);
-    if (standing?.banned) throw AccordError.forbidden('You are banned from this room');
-    return access;
+    assertNotBanned(standing);
+    return { ...access, standing };
   }
 
   /** A comment and the caller's access to its room; NOT_FOUND alike for unknown and unseeable. */
@@ -185,7 +256,7 @@ export class RoomGuard {
       );
     }
     const { state, standing } = write;
-    if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+    assertNotBanned(standing);
     if (standing.mutedUntil) {
       throw new AccordError(
         ErrorCode.MUTED,

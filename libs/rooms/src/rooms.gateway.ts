@@ -1,4 +1,4 @@
-import { Inject, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Inject, UseFilters, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -15,10 +15,9 @@ import {
   ACCORD_LOGGER,
   AccordError,
   type AccordLogger,
+  createValidationPipe,
   type DomainEvent,
   DomainEvents,
-  VALIDATION_OPTIONS,
-  validationErrorFrom,
 } from '@accord/core';
 import type { Server, Socket } from 'socket.io';
 import {
@@ -88,7 +87,7 @@ type AccordSocket = Socket<
  */
 @WebSocketGateway()
 @UseFilters(WsAckExceptionFilter)
-@UsePipes(new ValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory: validationErrorFrom }))
+@UsePipes(createValidationPipe())
 export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   @WebSocketServer()
   private server!: Server;

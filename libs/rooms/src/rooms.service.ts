@@ -7,8 +7,8 @@ import { Types } from 'mongoose';
 import { type CommentView, toCommentView } from './comment-view';
 import { CommentsRepository } from './comments.repository';
 import { ModerationRepository } from './moderation.repository';
-import { type FlagView, RoomEvents } from './room-events';
-import { audienceOf, commentLockKey, RoomGuard } from './room-guard';
+import { type FlagView, RoomEvents, toFlagView } from './room-events';
+import { assertNotBanned, audienceOf, requireText, RoomGuard } from './room-guard';
 import type {
   CreateCommentDto,
   EditCommentDto,
@@ -54,15 +54,6 @@ function slowModeLockKey(coalitionId: Types.ObjectId, userId: string): string {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-function requireText(value: string, field: string): string {
-  const text = value.trim();
-  if (!text)
-    throw AccordError.validation(`${field} must not be empty`, [
-      { field, message: `${field} must not be empty` },
-    ]);
-  return text;
-}
-
 /** A coalition's live room: who may enter, what they see on entering, comments. */
 @Injectable()
 export class RoomsService {
@@ -81,14 +72,13 @@ export class RoomsService {
     coalitionId: string,
   ): Promise<{ seat: RoomSeat; snapshot: RoomSnapshot; moderator: boolean }> {
     const syncedAt = new Date(Date.now() - CLOCK_MARGIN_MS).toISOString();
-    const { coalition, member, role } = await this.guard.enter(ctx, coalitionId);
-    const [organisation, latest, state, standing] = await Promise.all([
+    const { coalition, member, role, standing } = await this.guard.enter(ctx, coalitionId);
+    const [organisation, latest, state] = await Promise.all([
       member
         ? this.organisations.findByIds([member.organisationId]).then((found) => found[0])
         : Promise.resolve(undefined),
       this.comments.latest(coalition._id, JOIN_HISTORY),
       this.moderation.roomState(coalition._id),
-      this.moderation.standing(coalition._id, ctx.userId),
     ]);
     return {
       seat: {
@@ -150,7 +140,7 @@ export class RoomsService {
     const { coalition, member, role } = access;
     const authorId = new Types.ObjectId(ctx.userId);
     const write = await this.guard.writeState(ctx, access);
-    if (write.standing.banned) throw AccordError.forbidden('You are banned from this room');
+    assertNotBanned(write.standing);
     try {
       this.guard.checkWrite(access, write);
     } catch (refusal) {
@@ -170,9 +160,7 @@ export class RoomsService {
     if (dto.parentId) {
       parentId = isObjectIdString(dto.parentId) ? new Types.ObjectId(dto.parentId) : null;
       if (!parentId || !(await this.comments.existsInRoom(coalition._id, parentId))) {
-        throw AccordError.validation('parentId must be a comment of this room', [
-          { field: 'parentId', message: 'parentId must be a comment of this room' },
-        ]);
+        throw AccordError.invalidField('parentId', 'parentId must be a comment of this room');
       }
     }
     const store = () =>
@@ -231,13 +219,12 @@ export class RoomsService {
       throw AccordError.forbidden('You can only edit your own comments');
     await this.guard.assertMayWrite(ctx, access);
     const body = requireText(dto.body, 'body');
-    const changed = await this.locks.withLock(commentLockKey(comment._id), async () => {
-      const current = await this.comments.findById(dto.commentId);
-      if (!current || current.deletedAt) throw AccordError.conflict('This comment was deleted');
-      if (current.body === body) return current;
+    const { record } = await this.guard.changeComment(comment, (current) => {
+      if (current.deletedAt) throw AccordError.conflict('This comment was deleted');
+      if (current.body === body) return Promise.resolve(null);
       return this.comments.change(current._id, { body, editedAt: new Date() });
     });
-    return this.announce(changed, 'comment:updated', audienceOf(access.role));
+    return this.viewOf(await this.guard.announce(record, 'comment:updated'), access.role);
   }
 
   /**
@@ -250,52 +237,46 @@ export class RoomsService {
     if (!own) {
       if (!CoalitionAccessPolicy.canModerate(access.role))
         throw AccordError.forbidden('You can only delete your own comments');
-      await this.guard.assertOutranksAuthor(ctx, access, comment, 'delete comments of');
+      await this.guard.assertOutranks(
+        ctx,
+        access,
+        comment.authorId.toString(),
+        'delete comments of',
+      );
     } else if (!CoalitionAccessPolicy.canComment(access.role)) {
       throw AccordError.forbidden('Only members of this coalition can delete their comments');
     }
-    let deletedNow = false;
-    const changed = await this.locks.withLock(commentLockKey(comment._id), async () => {
-      const current = await this.comments.findById(commentId);
-      if (!current) throw AccordError.notFound('Comment not found');
-      if (current.deletedAt) return current;
-      deletedNow = true;
-      return this.comments.change(current._id, {
-        body: '',
-        deletedAt: new Date(),
-        deletedBy: own ? 'author' : 'moderator',
-        deletedById: new Types.ObjectId(ctx.userId),
-      });
+    const { record, changed } = await this.guard.changeComment(comment, (current) =>
+      current.deletedAt
+        ? Promise.resolve(null)
+        : this.comments.change(current._id, {
+            body: '',
+            deletedAt: new Date(),
+            deletedBy: own ? 'author' : 'moderator',
+            deletedById: new Types.ObjectId(ctx.userId),
+          }),
+    );
+    if (!changed) return toCommentView(record, audienceOf(access.role));
+    if (!own) await this.guard.audit(ctx, access, 'room.comment.deleted', record, {});
+    await this.guard.unpinIfPinned(ctx, access, record);
+    this.events.emit({
+      type: 'flags.resolved',
+      coalitionId: record.coalitionId.toString(),
+      commentId: record._id.toString(),
+      resolution: 'deleted',
     });
-    if (deletedNow && !own) {
-      await this.guard.audit(ctx, access, 'room.comment.deleted', changed, {});
-    }
-    if (deletedNow) {
-      await this.guard.unpinIfPinned(ctx, access, changed);
-      this.events.emit({
-        type: 'flags.resolved',
-        coalitionId: changed.coalitionId.toString(),
-        commentId: changed._id.toString(),
-        resolution: 'deleted',
-      });
-    }
-    if (!deletedNow) return toCommentView(changed, audienceOf(access.role));
-    return this.announce(changed, 'comment:deleted', audienceOf(access.role));
+    return this.viewOf(await this.guard.announce(record, 'comment:deleted'), access.role);
   }
 
   /** Adds (or with `remove`, takes back) the caller's reaction with one emoji. */
   async react(ctx: AuthContext, dto: ReactDto): Promise<CommentView> {
     if ([...graphemes.segment(dto.emoji)].length !== 1) {
-      throw AccordError.validation('emoji must be a single emoji', [
-        { field: 'emoji', message: 'emoji must be a single emoji' },
-      ]);
+      throw AccordError.invalidField('emoji', 'emoji must be a single emoji');
     }
     const { comment, access } = await this.guard.comment(ctx, dto.commentId);
     await this.guard.assertMayWrite(ctx, access);
-    const changed = await this.locks.withLock(commentLockKey(comment._id), async () => {
-      const current = await this.comments.findById(dto.commentId);
-      if (!current || current.deletedAt)
-        throw AccordError.conflict('Deleted comments cannot get reactions');
+    const { record, changed } = await this.guard.changeComment(comment, async (current) => {
+      if (current.deletedAt) throw AccordError.conflict('Deleted comments cannot get reactions');
       if (current.hidden && !dto.remove)
         throw AccordError.conflict('Hidden comments cannot get reactions');
       let touched: boolean;
@@ -312,8 +293,8 @@ export class RoomsService {
       }
       return touched ? this.comments.change(current._id, {}) : null;
     });
-    if (!changed) return (await this.guard.views([comment], audienceOf(access.role)))[0];
-    return this.announce(changed, 'comment:updated', audienceOf(access.role));
+    if (!changed) return (await this.guard.views([record], audienceOf(access.role)))[0];
+    return this.viewOf(await this.guard.announce(record, 'comment:updated'), access.role);
   }
 
   /** Flags a comment for the room's moderators (once per person and comment). */
@@ -324,8 +305,7 @@ export class RoomsService {
     const { comment, access } = await this.guard.comment(ctx, dto.commentId);
     if (access.role === null)
       throw AccordError.forbidden('Only members of this coalition can flag comments');
-    const standing = await this.moderation.standing(access.coalition._id, ctx.userId);
-    if (standing.banned) throw AccordError.forbidden('You are banned from this room');
+    assertNotBanned(await this.moderation.standing(access.coalition._id, ctx.userId));
     if (comment.authorId.toString() === ctx.userId)
       throw AccordError.forbidden('You cannot flag your own comment');
     if (comment.deletedAt) throw AccordError.conflict('This comment was deleted');
@@ -336,14 +316,7 @@ export class RoomsService {
       userId: ctx.userId,
       reason,
     });
-    const view: FlagView = {
-      id: flag._id.toString(),
-      coalitionId: flag.coalitionId.toString(),
-      commentId: flag.commentId.toString(),
-      userId: flag.userId.toString(),
-      reason: flag.reason,
-      createdAt: new Date(flag.createdAt).toISOString(),
-    };
+    const view = toFlagView(flag);
     if (created) {
       const [forModerators] = await this.guard.views([comment], 'moderator');
       this.events.emit({
@@ -371,19 +344,11 @@ export class RoomsService {
     return { items: await this.guard.views(items, audienceOf(role)), seq };
   }
 
-  /** Broadcasts a changed comment (each audience its view) and answers the caller's view. */
-  private async announce(
-    changed: Parameters<RoomGuard['bothViews']>[0],
-    event: 'comment:updated' | 'comment:deleted' | 'comment:hidden',
-    audience: 'moderator' | 'public',
-  ): Promise<CommentView> {
-    const views = await this.guard.bothViews(changed);
-    this.events.emit({
-      type: 'comment.changed',
-      coalitionId: changed.coalitionId.toString(),
-      event,
-      ...views,
-    });
-    return audience === 'moderator' ? views.forModerators : views.forOthers;
+  /** The caller's view among both views of a changed comment. */
+  private viewOf(
+    views: { forModerators: CommentView; forOthers: CommentView },
+    role: CoalitionRole | null,
+  ): CommentView {
+    return audienceOf(role) === 'moderator' ? views.forModerators : views.forOthers;
   }
 }

@@ -6,10 +6,11 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AccordConfig } from '../config/accord-config';
 import { ACCORD_LOGGER, type AccordLogger } from '../logging/logger';
+import { createRedisPair } from './redis-pair';
 
 const CHANNEL = 'accord:cache-invalidate';
 
@@ -96,7 +97,6 @@ export class SharedCaches implements OnModuleInit, OnApplicationShutdown {
   private readonly nodeId = randomUUID();
   private pub?: Redis;
   private sub?: Redis;
-  private lastWarning = 0;
 
   constructor(
     @Inject(AccordConfig) private readonly config: AccordConfig,
@@ -113,23 +113,13 @@ export class SharedCaches implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     const url = this.config.redisUrl;
     if (!url) return;
-    const options = {
-      maxRetriesPerRequest: null,
-      retryStrategy: (times: number) => Math.min(times * 200, 2000),
-    };
-    this.pub = new Redis(url, options);
-    this.sub = new Redis(url, options);
-    for (const client of [this.pub, this.sub]) {
-      client.on('error', (error: Error) => {
-        if (Date.now() - this.lastWarning < 5000) return;
-        this.lastWarning = Date.now();
-        this.logger.warn({ err: error }, 'Redis (cache invalidation) unreachable; retrying');
-      });
-    }
+    const { pub, sub } = createRedisPair(url, this.logger, 'cache invalidation');
+    this.pub = pub;
+    this.sub = sub;
     // Missed invalidations while Redis was away: start over (entries would expire anyway).
-    this.sub.on('ready', () => this.dropAll());
-    void this.sub.subscribe(CHANNEL).catch(() => undefined);
-    this.sub.on('message', (_channel: string, message: string) => this.receive(message));
+    sub.on('ready', () => this.dropAll());
+    void sub.subscribe(CHANNEL).catch(() => undefined);
+    sub.on('message', (_channel: string, message: string) => this.receive(message));
   }
 
   publish(cache: string, key: string): void {

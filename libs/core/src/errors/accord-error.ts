@@ -39,6 +39,11 @@ export class AccordError extends Error {
     return new AccordError(ErrorCode.VALIDATION, message, problems ? { details: problems } : {});
   }
 
+  /** A validation error about one input field, with the same message as its only problem. */
+  static invalidField(field: string, message: string): AccordError {
+    return AccordError.validation(message, [{ field, message }]);
+  }
+
   static notFound(message: string): AccordError {
     return new AccordError(ErrorCode.NOT_FOUND, message);
   }

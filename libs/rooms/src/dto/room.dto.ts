@@ -18,6 +18,10 @@ import { ANCHOR_TYPES, type AnchorType } from '../comment.schema';
 
 export const MAX_COMMENT_LENGTH = 10_000;
 
+/** A client's key for a retried write: `clientMsgId` on sockets, `Idempotency-Key` over REST. */
+export const CLIENT_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+export const CLIENT_KEY_RULE = '1–64 letters, digits or . _ : -';
+
 export class RoomRefDto {
   @IsMongoId({ message: 'coalitionId must be a coalition id' })
   coalitionId!: string;
@@ -69,9 +73,7 @@ export class CreateCommentDto extends RoomRefDto {
   @Type(() => AnchorDto)
   anchor?: AnchorDto;
 
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, {
-    message: 'clientMsgId must be 1–64 letters, digits or . _ : -',
-  })
+  @Matches(CLIENT_KEY_PATTERN, { message: `clientMsgId must be ${CLIENT_KEY_RULE}` })
   @IsString()
   clientMsgId!: string;
 }
