@@ -17,6 +17,7 @@ import { AuditModule } from '@accord/audit';
 import { RecommendationsModule } from '@accord/recommendations';
 import { CoalitionsModule } from '@accord/coalitions';
 import { RoomsModule } from '@accord/rooms';
+import { ActionPlansModule } from '@accord/action-plans';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         RecommendationsModule,
         CoalitionsModule,
         RoomsModule,
+        ActionPlansModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

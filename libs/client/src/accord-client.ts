@@ -6,6 +6,15 @@ import {
   type RoomFlag,
 } from './realtime';
 import type {
+  ActionInput,
+  ActionPlan,
+  IndicatorInput,
+  MilestoneInput,
+  PlanAction,
+  PlanFieldsInput,
+  PlanIndicator,
+  PlanMilestone,
+  PlanSummary,
   AuditPage,
   AuthResult,
   CoalitionDetail,
@@ -348,4 +357,81 @@ export class AccordClient {
         body: organisationId === undefined ? {} : { organisationId },
       }),
   };
+
+  readonly plans = {
+    create: (coalitionId: string, title: string): Promise<ActionPlan> =>
+      this.call('POST', `/coalitions/${encodeURIComponent(coalitionId)}/action-plans`, {
+        body: { title },
+      }),
+    list: (
+      coalitionId: string,
+      query: { page?: number; limit?: number } = {},
+    ): Promise<Page<PlanSummary>> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(coalitionId)}/action-plans`, {
+        query: { ...query },
+      }),
+    get: (id: string): Promise<ActionPlan> => this.call('GET', planPath(id)),
+    update: (id: string, fields: PlanFieldsInput): Promise<ActionPlan> =>
+      this.call('PATCH', planPath(id), { body: fields }),
+    addAction: (id: string, input: ActionInput & { title: string; index?: number }) =>
+      this.call<PlanAction>('POST', planPath(id, 'actions'), { body: input }),
+    editAction: (id: string, actionId: string, fields: ActionInput) =>
+      this.call<PlanAction>('PATCH', planPath(id, 'actions', actionId), { body: fields }),
+    removeAction: (id: string, actionId: string) =>
+      this.call<void>('DELETE', planPath(id, 'actions', actionId)),
+    moveAction: (id: string, actionId: string, index: number) =>
+      this.call<{ id: string; index: number }>('POST', planPath(id, 'actions', actionId, 'move'), {
+        body: { index },
+      }),
+    addMilestone: (
+      id: string,
+      actionId: string,
+      input: MilestoneInput & { title: string; index?: number },
+    ) =>
+      this.call<PlanMilestone>('POST', planPath(id, 'actions', actionId, 'milestones'), {
+        body: input,
+      }),
+    editMilestone: (id: string, actionId: string, milestoneId: string, fields: MilestoneInput) =>
+      this.call<PlanMilestone>(
+        'PATCH',
+        planPath(id, 'actions', actionId, 'milestones', milestoneId),
+        { body: fields },
+      ),
+    removeMilestone: (id: string, actionId: string, milestoneId: string) =>
+      this.call<void>('DELETE', planPath(id, 'actions', actionId, 'milestones', milestoneId)),
+    moveMilestone: (id: string, actionId: string, milestoneId: string, index: number) =>
+      this.call<{ id: string; index: number }>(
+        'POST',
+        planPath(id, 'actions', actionId, 'milestones', milestoneId, 'move'),
+        { body: { index } },
+      ),
+    addIndicator: (
+      id: string,
+      actionId: string,
+      input: IndicatorInput & { name: string; index?: number },
+    ) =>
+      this.call<PlanIndicator>('POST', planPath(id, 'actions', actionId, 'indicators'), {
+        body: input,
+      }),
+    editIndicator: (id: string, actionId: string, indicatorId: string, fields: IndicatorInput) =>
+      this.call<PlanIndicator>(
+        'PATCH',
+        planPath(id, 'actions', actionId, 'indicators', indicatorId),
+        { body: fields },
+      ),
+    removeIndicator: (id: string, actionId: string, indicatorId: string) =>
+      this.call<void>('DELETE', planPath(id, 'actions', actionId, 'indicators', indicatorId)),
+    moveIndicator: (id: string, actionId: string, indicatorId: string, index: number) =>
+      this.call<{ id: string; index: number }>(
+        'POST',
+        planPath(id, 'actions', actionId, 'indicators', indicatorId, 'move'),
+        { body: { index } },
+      ),
+  };
+}
+
+function planPath(id: string, ...parts: string[]): string {
+  return ['/action-plans', id, ...parts]
+    .map((p, i) => (i === 0 ? p : encodeURIComponent(p)))
+    .join('/');
 }

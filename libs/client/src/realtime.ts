@@ -1,5 +1,6 @@
+import { PlanSession, type PlanSessionOptions } from './plan-session';
 import { io, type Socket } from 'socket.io-client';
-import type { CoalitionRole } from './types';
+import type { CoalitionRole, PlanStatus } from './types';
 
 /** The ack error of a socket event: the contract's code and a message a person can act on. */
 export class AccordSocketError extends Error {
@@ -101,6 +102,11 @@ export interface RoomServerEvents {
   'room:muted': (p: { coalitionId: string; mutedUntil: string | null }) => void;
   'room:role': (p: { coalitionId: string; role: CoalitionRole | null }) => void;
   'flag:created': (f: RoomFlag & { comment: RoomComment }) => void;
+  'plan:update': (p: { planId: string; update: Uint8Array }) => void;
+  'plan:awareness': (p: { planId: string; update: Uint8Array }) => void;
+  'plan:status': (p: { planId: string; status: PlanStatus; frozen: boolean }) => void;
+  'plan:access': (p: { planId: string; role: CoalitionRole; readOnly: boolean }) => void;
+  'plan:closed': (p: { planId: string; reason: string }) => void;
   'flag:resolved': (p: {
     coalitionId: string;
     commentId: string;
@@ -169,6 +175,11 @@ export class AccordRealtime {
     const ack = (await socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload)) as Ack<T>;
     if (!ack.ok) throw new AccordSocketError(event, ack.error.code, ack.error.message);
     return ack.data;
+  }
+
+  /** A live plan over this connection; call `open()` on it. */
+  plan(planId: string, options: PlanSessionOptions = {}): PlanSession {
+    return new PlanSession(this, planId, options);
   }
 
   readonly room = {

@@ -252,3 +252,73 @@ export interface AuditEntry {
 export interface AuditPage extends Page<AuditEntry> {
   integrity: { ok: boolean; checked: number; brokenAtSeq?: number; problem?: string };
 }
+
+// ---- Action plans ----------------------------------------------------------------------------
+
+export type PlanStatus = 'draft' | 'in_review' | 'endorsed' | 'published';
+export type ActionStatus = 'not_started' | 'limited' | 'substantial' | 'completed';
+export type MilestoneStatus = 'not_started' | 'in_progress' | 'completed';
+
+export interface PlanMilestone {
+  id: string;
+  title: string;
+  due: string | null;
+  status: MilestoneStatus;
+}
+
+export interface PlanIndicator {
+  id: string;
+  name: string;
+  baseline: string | number | null;
+  target: string | number | null;
+  unit: string | null;
+}
+
+export interface PlanAction {
+  id: string;
+  title: string;
+  description: string;
+  leadOrganisationId: string | null;
+  supportingOrganisationIds: string[];
+  startDate: string | null;
+  endDate: string | null;
+  status: ActionStatus;
+  budget: string | null;
+  milestones: PlanMilestone[];
+  indicators: PlanIndicator[];
+}
+
+/** The JSON projection of a plan's Yjs document. */
+export interface PlanContent {
+  title: string;
+  problem: string;
+  baseline: string;
+  objective: string;
+  recommendationIds: string[];
+  sdgTargets: string[];
+  actions: PlanAction[];
+}
+
+export interface PlanSummary {
+  id: string;
+  coalitionId: string;
+  title: string;
+  status: PlanStatus;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+export interface ActionPlan extends Omit<PlanSummary, 'title'>, PlanContent {
+  seq: number;
+  readOnly: boolean;
+}
+
+export type PlanFieldsInput = Partial<
+  Pick<
+    PlanContent,
+    'title' | 'problem' | 'baseline' | 'objective' | 'recommendationIds' | 'sdgTargets'
+  >
+>;
+export type ActionInput = Partial<Omit<PlanAction, 'id' | 'milestones' | 'indicators'>>;
+export type MilestoneInput = Partial<Omit<PlanMilestone, 'id'>>;
+export type IndicatorInput = Partial<Omit<PlanIndicator, 'id'>>;

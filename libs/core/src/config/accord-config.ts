@@ -41,6 +41,8 @@ const ENV_NAMES = {
   loginMaxFailuresPerAccount: 'LOGIN_MAX_FAILURES_PER_ACCOUNT',
   loginMaxFailuresPerIp: 'LOGIN_MAX_FAILURES_PER_IP',
   loginThrottleWindowSeconds: 'LOGIN_THROTTLE_WINDOW_SECONDS',
+  planCompactAfter: 'PLAN_COMPACT_AFTER',
+  planIdleSeconds: 'PLAN_IDLE_SECONDS',
 } as const satisfies Record<string, string>;
 
 type SettingName = keyof typeof ENV_NAMES;
@@ -138,6 +140,21 @@ export class AccordConfig {
   @IsInt({ message: 'must be a whole number of seconds' })
   loginThrottleWindowSeconds = 900;
 
+  /** A plan document is folded into a snapshot after this many stored updates. */
+  @Min(10, { message: 'must be between 10 and 100000' })
+  @Max(100_000, { message: 'must be between 10 and 100000' })
+  @IsInt({ message: 'must be a whole number' })
+  planCompactAfter = 500;
+
+  /**
+   * After this many seconds without edits a plan document is snapshotted; after twice as long
+   * with nobody editing it on this node, it leaves memory.
+   */
+  @Min(1, { message: 'must be between 1 and 3600' })
+  @Max(3600, { message: 'must be between 1 and 3600' })
+  @IsInt({ message: 'must be a whole number of seconds' })
+  planIdleSeconds = 30;
+
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
   }
@@ -167,6 +184,8 @@ const INTEGER_SETTINGS: SettingName[] = [
   'loginMaxFailuresPerAccount',
   'loginMaxFailuresPerIp',
   'loginThrottleWindowSeconds',
+  'planCompactAfter',
+  'planIdleSeconds',
 ];
 const LIST_SETTINGS: SettingName[] = ['corsOrigins', 'adminEmails'];
 

@@ -1,0 +1,388 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthContext } from '@accord/auth';
+import { AuditService, coalitionScope } from '@accord/audit';
+import {
+  type CoalitionAccess,
+  CoalitionAccessPolicy,
+  type CoalitionRole,
+  CoalitionsService,
+} from '@accord/coalitions';
+import { AccordError, ErrorCode, type Page, toPage } from '@accord/core';
+import { Types } from 'mongoose';
+import * as Y from 'yjs';
+import type { ActionPlanRecord, PlanStatus } from './action-plan.schema';
+import { ActionPlansRepository } from './action-plans.repository';
+import type { CreatePlanDto, ListPlansQueryDto, UpdatePlanDto } from './dto/action-plan.dto';
+import { type LivePlan, type OpenedPlan, PlanDocuments } from './plan-documents';
+import { editRecord, indexOfRecord, moveRecord } from './plan-editor';
+import {
+  createPlanDoc,
+  LIMITS,
+  newItemId,
+  newRecord,
+  projectPlan,
+  projectRecord,
+  type PlanContent,
+  type RecordInput,
+} from './plan-shape';
+
+export const PLAN_NOT_FOUND = 'Action plan not found';
+
+/** Which list of records a route works on: the plan's actions, or one action's milestones / indicators. */
+export type RecordsRef = { kind: 'action' } | { kind: 'milestone' | 'indicator'; actionId: string };
+
+const RECORD_LIMITS = {
+  action: LIMITS.actions,
+  milestone: LIMITS.milestones,
+  indicator: LIMITS.indicators,
+} as const;
+
+/** A plan as the caller may use it: the record, their coalition access, why it is read-only. */
+export interface PlanAccess {
+  plan: ActionPlanRecord;
+  access: CoalitionAccess;
+  /** Null when the caller may edit; otherwise the reason they may not. */
+  readOnlyReason: string | null;
+}
+
+export interface PlanSummary {
+  id: string;
+  coalitionId: string;
+  title: string;
+  status: PlanStatus;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+export type PlanView = Omit<PlanSummary, 'title'> &
+  PlanContent & {
+    /** The last stored change folded into this view. */
+    seq: number;
+    readOnly: boolean;
+  };
+
+export interface PlanOpening {
+  planId: string;
+  coalitionId: string;
+  status: PlanStatus;
+  readOnly: boolean;
+  /** The document's state for the client's state vector, taken when the caller is ready. */
+  snapshot: (stateVector?: Uint8Array) => OpenedPlan;
+}
+
+/** Endorsed and published plans are frozen until an organiser reopens them. */
+export function isFrozen(status: PlanStatus): boolean {
+  return status === 'endorsed' || status === 'published';
+}
+
+export function readOnlyReason(status: PlanStatus, role: CoalitionRole | null): string | null {
+  if (!CoalitionAccessPolicy.canEditPlan(role)) {
+    return 'Observers can read this plan but not edit it';
+  }
+  if (isFrozen(status)) {
+    return `The plan is ${status}: an organiser must move it back to draft before it can be edited`;
+  }
+  return null;
+}
+
+export function toPlanSummary(plan: ActionPlanRecord): PlanSummary {
+  return {
+    id: plan._id.toString(),
+    coalitionId: plan.coalitionId.toString(),
+    title: plan.title,
+    status: plan.status,
+    createdAt: new Date(plan.createdAt).toISOString(),
+    editedAt: plan.editedAt ? new Date(plan.editedAt).toISOString() : null,
+  };
+}
+
+/**
+ * Action plans: created in a coalition, read and written by its members (observers read only,
+ * outsiders do not see them), live over sockets and through REST, which edits the same Yjs
+ * document in server-side transactions.
+ */
+@Injectable()
+export class ActionPlansService {
+  constructor(
+    @Inject(ActionPlansRepository) private readonly plans: ActionPlansRepository,
+    @Inject(PlanDocuments) private readonly documents: PlanDocuments,
+    @Inject(CoalitionsService) private readonly coalitions: CoalitionsService,
+    @Inject(AuditService) private readonly auditLog: AuditService,
+  ) {}
+
+  /** The caller's access to a plan: NOT_FOUND unless they are a member of its coalition. */
+  async access(ctx: AuthContext, planId: string): Promise<PlanAccess> {
+    const plan = await this.plans.findById(planId);
+    if (!plan) throw AccordError.notFound(PLAN_NOT_FOUND);
+    let access: CoalitionAccess;
+    try {
+      access = await this.coalitions.access(ctx, plan.coalitionId.toString());
+    } catch (error) {
+      if (error instanceof AccordError && error.code === ErrorCode.NOT_FOUND) {
+        throw AccordError.notFound(PLAN_NOT_FOUND);
+      }
+      throw error;
+    }
+    if (access.role === null) throw AccordError.notFound(PLAN_NOT_FOUND);
+    return { plan, access, readOnlyReason: readOnlyReason(plan.status, access.role) };
+  }
+
+  /** As `access`, then FORBIDDEN (naming why) unless the caller may edit the plan now. */
+  async writeAccess(ctx: AuthContext, planId: string): Promise<PlanAccess> {
+    const access = await this.access(ctx, planId);
+    if (access.readOnlyReason) throw AccordError.forbidden(access.readOnlyReason);
+    return access;
+  }
+
+  async create(ctx: AuthContext, coalitionId: string, dto: CreatePlanDto): Promise<PlanView> {
+    const access = await this.coalitions.accessWith(
+      ctx,
+      coalitionId,
+      CoalitionAccessPolicy.canEditPlan,
+      'Only members of this coalition (not observers) can create action plans',
+    );
+    const coalition = access.coalition;
+    const doc = createPlanDoc({
+      title: dto.title,
+      recommendationIds: coalition.recommendationIds.map(String),
+    });
+    const plan = await this.plans.create({
+      coalitionId: coalition._id,
+      title: dto.title,
+      createdBy: new Types.ObjectId(ctx.userId),
+    });
+    try {
+      await this.documents.createDocument(plan._id, doc);
+    } catch (error) {
+      await this.plans.delete(plan._id);
+      throw error;
+    }
+    await this.audit(ctx, plan, 'plan.created', { title: dto.title });
+    const content = projectPlan(doc);
+    doc.destroy();
+    return { ...this.summaryOf(plan), ...content, seq: 0, readOnly: false };
+  }
+
+  async list(
+    ctx: AuthContext,
+    coalitionId: string,
+    query: ListPlansQueryDto,
+  ): Promise<Page<PlanSummary>> {
+    const access = await this.coalitions.accessWith(
+      ctx,
+      coalitionId,
+      CoalitionAccessPolicy.canSeeMembers,
+      'Only members of this coalition can see its action plans',
+    );
+    const { items, total } = await this.plans.listByCoalition(access.coalition._id, query);
+    return toPage(items, total, query, toPlanSummary);
+  }
+
+  async get(ctx: AuthContext, planId: string): Promise<PlanView> {
+    const access = await this.access(ctx, planId);
+    const live = await this.documents.get(planId);
+    await this.documents.fresh(live);
+    return this.view(access, live);
+  }
+
+  /** For plan:open: authorized now; the caller takes the snapshot once it listens for updates. */
+  async open(ctx: AuthContext, planId: string): Promise<PlanOpening> {
+    const { plan, readOnlyReason } = await this.access(ctx, planId);
+    const live = await this.documents.get(planId);
+    await this.documents.fresh(live);
+    return {
+      planId,
+      coalitionId: plan.coalitionId.toString(),
+      status: plan.status,
+      readOnly: readOnlyReason !== null,
+      snapshot: (stateVector) => this.documents.open(live, stateVector),
+    };
+  }
+
+  /** plan:update: stored before it resolves; refused (and not stored) when the caller may not edit. */
+  async applyUpdate(
+    ctx: AuthContext,
+    planId: string,
+    update: Uint8Array,
+    socketId: string,
+  ): Promise<{ seq: number; stored: boolean }> {
+    await this.writeAccess(ctx, planId);
+    const live = await this.documents.get(planId);
+    return this.documents.submit(live, update, ctx.userId, socketId);
+  }
+
+  async awareness(
+    ctx: AuthContext,
+    planId: string,
+    update: Uint8Array,
+    socketId: string,
+  ): Promise<void> {
+    await this.access(ctx, planId);
+    const live = await this.documents.get(planId);
+    this.documents.awareness(live, update, socketId);
+  }
+
+  /** A socket stopped editing a plan (closed it, left, or disconnected). */
+  release(planId: string, socketId: string): void {
+    this.documents.release(planId, socketId);
+  }
+
+  async update(ctx: AuthContext, planId: string, dto: UpdatePlanDto): Promise<PlanView> {
+    const access = await this.writeAccess(ctx, planId);
+    if (dto.recommendationIds) {
+      const own = new Set(access.access.coalition.recommendationIds.map(String));
+      const foreign = dto.recommendationIds.filter((id) => !own.has(id));
+      if (foreign.length) {
+        throw AccordError.invalidField(
+          'recommendationIds',
+          `recommendationIds may only name recommendations of this coalition (not ${foreign.join(', ')})`,
+        );
+      }
+    }
+    const live = await this.documents.get(planId);
+    const fields = definedFields(dto as RecordInput);
+    await this.documents.change(live, (plan) => editRecord('plan', plan, fields));
+    await this.audit(ctx, access.plan, 'plan.edited', { fields: Object.keys(fields) });
+    return this.view(access, live);
+  }
+
+  async addRecord(
+    ctx: AuthContext,
+    planId: string,
+    where: RecordsRef,
+    input: RecordInput & { index?: number },
+  ): Promise<Record<string, unknown>> {
+    const access = await this.writeAccess(ctx, planId);
+    const live = await this.documents.get(planId);
+    const { index, ...fields } = input;
+    const id = newItemId();
+    const created = await this.documents.change(live, (plan) => {
+      const records = this.recordsOf(plan, where);
+      if (records.length >= RECORD_LIMITS[where.kind]) {
+        throw new AccordError(
+          ErrorCode.CONFLICT,
+          `A list holds at most ${RECORD_LIMITS[where.kind]} ${where.kind}s`,
+        );
+      }
+      const at = Math.min(index ?? records.length, records.length);
+      records.insert(at, [newRecord(where.kind, { ...definedFields(fields), id })]);
+      return projectRecord(where.kind, records.get(at));
+    });
+    await this.audit(ctx, access.plan, `plan.${where.kind}.added`, { id, ...refData(where) });
+    return created as unknown as Record<string, unknown>;
+  }
+
+  async editRecord(
+    ctx: AuthContext,
+    planId: string,
+    where: RecordsRef,
+    id: string,
+    input: RecordInput,
+  ): Promise<Record<string, unknown>> {
+    const access = await this.writeAccess(ctx, planId);
+    const live = await this.documents.get(planId);
+    const fields = definedFields(input);
+    const edited = await this.documents.change(live, (plan) => {
+      const records = this.recordsOf(plan, where);
+      const record = records.get(this.indexIn(records, where.kind, id));
+      editRecord(where.kind, record, fields);
+      return projectRecord(where.kind, record);
+    });
+    await this.audit(ctx, access.plan, `plan.${where.kind}.edited`, {
+      id,
+      ...refData(where),
+      fields: Object.keys(fields),
+    });
+    return edited as unknown as Record<string, unknown>;
+  }
+
+  async removeRecord(ctx: AuthContext, planId: string, where: RecordsRef, id: string) {
+    const access = await this.writeAccess(ctx, planId);
+    const live = await this.documents.get(planId);
+    await this.documents.change(live, (plan) => {
+      const records = this.recordsOf(plan, where);
+      records.delete(this.indexIn(records, where.kind, id), 1);
+    });
+    await this.audit(ctx, access.plan, `plan.${where.kind}.removed`, { id, ...refData(where) });
+  }
+
+  async moveRecord(
+    ctx: AuthContext,
+    planId: string,
+    where: RecordsRef,
+    id: string,
+    index: number,
+  ): Promise<{ id: string; index: number }> {
+    const access = await this.writeAccess(ctx, planId);
+    const live = await this.documents.get(planId);
+    const to = await this.documents.change(live, (plan) => {
+      const records = this.recordsOf(plan, where);
+      const from = this.indexIn(records, where.kind, id);
+      const target = Math.min(index, records.length - 1);
+      moveRecord(where.kind, records, from, target);
+      return target;
+    });
+    await this.audit(ctx, access.plan, `plan.${where.kind}.moved`, {
+      id,
+      ...refData(where),
+      index: to,
+    });
+    return { id, index: to };
+  }
+
+  private recordsOf(plan: Y.Map<unknown>, where: RecordsRef): Y.Array<Y.Map<unknown>> {
+    const actions = plan.get('actions') as Y.Array<Y.Map<unknown>>;
+    if (where.kind === 'action') return actions;
+    const action = actions.get(this.indexIn(actions, 'action', where.actionId));
+    return action.get(where.kind === 'milestone' ? 'milestones' : 'indicators') as Y.Array<
+      Y.Map<unknown>
+    >;
+  }
+
+  private indexIn(records: Y.Array<Y.Map<unknown>>, kind: string, id: string): number {
+    const index = indexOfRecord(records, id);
+    if (index === -1) throw AccordError.notFound(`${capitalise(kind)} not found`);
+    return index;
+  }
+
+  private summaryOf(plan: ActionPlanRecord): Omit<PlanSummary, 'title'> {
+    const { title: _title, ...summary } = toPlanSummary(plan);
+    return summary;
+  }
+
+  private view(access: PlanAccess, live: LivePlan): PlanView {
+    return {
+      ...this.summaryOf(access.plan),
+      ...projectPlan(live.doc),
+      seq: live.seq,
+      readOnly: access.readOnlyReason !== null,
+    };
+  }
+
+  private async audit(
+    ctx: AuthContext,
+    plan: ActionPlanRecord,
+    action: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.auditLog.record({
+      scope: coalitionScope(plan.coalitionId.toString()),
+      actorId: ctx.userId,
+      action,
+      target: { type: 'action-plan', id: plan._id.toString() },
+      data,
+    });
+  }
+}
+
+function definedFields(input: RecordInput): RecordInput {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+}
+
+function refData(where: RecordsRef): Record<string, string> {
+  return where.kind === 'action' ? {} : { actionId: where.actionId };
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,206 @@
+import {
+  applyAwarenessUpdate,
+  Awareness,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { AccordRealtime } from './realtime';
+import type { PlanStatus } from './types';
+
+/** The ack of plan:open. */
+export interface PlanOpened {
+  planId: string;
+  update: Uint8Array;
+  stateVector: Uint8Array;
+  awareness: Uint8Array | null;
+  readOnly: boolean;
+  status: PlanStatus;
+  seq: number;
+}
+
+/** Where a change came from, as the origin of Yjs transactions. */
+const FROM_SERVER = Symbol('accord-server');
+
+/** Binary from socket.io: a Buffer in Node, an ArrayBuffer in browsers. */
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError('expected binary data');
+}
+
+export interface PlanSessionOptions {
+  /** An existing document to sync (e.g. one edited offline); a new one by default. */
+  doc?: Y.Doc;
+  /** Called when the server refuses one of this session's updates or awareness messages. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * A live plan: a Yjs document kept in sync with Accord over the socket contract. Local changes
+ * are sent as plan:update (each acknowledged once stored), the others' arrive as plan:update;
+ * cursors travel as y-protocols awareness. After a reconnection the session opens the plan again
+ * and both sides exchange what the other lacks.
+ */
+export class PlanSession {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readOnly = true;
+  status: PlanStatus = 'draft';
+  /** The server's seq as of the last open or acknowledged update. */
+  seq = 0;
+  private inFlight = new Set<Promise<unknown>>();
+  private readonly offs: (() => void)[] = [];
+  private opened = false;
+  private closed = false;
+
+  constructor(
+    readonly realtime: AccordRealtime,
+    readonly planId: string,
+    private readonly options: PlanSessionOptions = {},
+  ) {
+    this.doc = options.doc ?? new Y.Doc();
+    this.awareness = new Awareness(this.doc);
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin !== FROM_SERVER && this.opened && !this.closed) this.send(update);
+    };
+    this.doc.on('update', onUpdate);
+    this.offs.push(() => this.doc.off('update', onUpdate));
+    const onAwareness = (
+      changes: { added: number[]; updated: number[]; removed: number[] },
+      origin: unknown,
+    ) => {
+      if (origin !== 'local' || !this.opened || this.closed) return;
+      const ids = [...changes.added, ...changes.updated, ...changes.removed];
+      this.track(
+        this.realtime.request('plan:awareness', {
+          planId: this.planId,
+          update: encodeAwarenessUpdate(this.awareness, ids),
+        }),
+      );
+    };
+    this.awareness.on('update', onAwareness);
+    this.offs.push(() => this.awareness.off('update', onAwareness));
+    const socket = realtime.socket as unknown as {
+      on(event: string, listener: (...args: unknown[]) => void): void;
+      off(event: string, listener: (...args: unknown[]) => void): void;
+    };
+    const listen = (event: string, listener: (...args: unknown[]) => void) => {
+      socket.on(event, listener);
+      this.offs.push(() => socket.off(event, listener));
+    };
+    listen('plan:update', (payload) => {
+      const { planId, update } = payload as { planId: string; update: unknown };
+      if (planId === this.planId) Y.applyUpdate(this.doc, toBytes(update), FROM_SERVER);
+    });
+    listen('plan:awareness', (payload) => {
+      const { planId, update } = payload as { planId: string; update: unknown };
+      if (planId === this.planId)
+        applyAwarenessUpdate(this.awareness, toBytes(update), FROM_SERVER);
+    });
+    listen('plan:status', (payload) => {
+      const { planId, status, frozen } = payload as {
+        planId: string;
+        status: PlanStatus;
+        frozen: boolean;
+      };
+      if (planId !== this.planId) return;
+      this.status = status;
+      if (frozen) this.readOnly = true;
+    });
+    listen('plan:access', (payload) => {
+      const { planId, readOnly } = payload as { planId: string; readOnly: boolean };
+      if (planId === this.planId) this.readOnly = readOnly;
+    });
+    listen('connect', () => {
+      if (this.opened && !this.closed) {
+        this.open().catch((error: unknown) => this.options.onError?.(error as Error));
+      }
+    });
+  }
+
+  /**
+   * Opens (or re-opens) the plan: applies what the server has and this document lacks, then
+   * sends what this document has and the server lacks (unless read-only).
+   */
+  async open(): Promise<this> {
+    const opened = await this.realtime.request<PlanOpened>('plan:open', {
+      planId: this.planId,
+      stateVector: Y.encodeStateVector(this.doc),
+    });
+    Y.applyUpdate(this.doc, toBytes(opened.update), FROM_SERVER);
+    if (opened.awareness) {
+      applyAwarenessUpdate(this.awareness, toBytes(opened.awareness), FROM_SERVER);
+    }
+    this.readOnly = opened.readOnly;
+    this.status = opened.status;
+    this.seq = Math.max(this.seq, opened.seq);
+    this.opened = true;
+    const missing = Y.encodeStateAsUpdate(this.doc, toBytes(opened.stateVector));
+    if (!this.readOnly && hasContent(missing)) this.send(missing);
+    const local = this.awareness.getLocalState();
+    if (local) this.awareness.setLocalState(local); // announce ourselves to the others
+    return this;
+  }
+
+  /** The plan's root map (DESIGN.md → Yjs layout). */
+  get plan(): Y.Map<unknown> {
+    return this.doc.getMap('plan');
+  }
+
+  /** Resolves when every update sent so far is acknowledged (rejects with the first refusal). */
+  async flushed(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Sends one update as it is (for tests and tools); resolves with the ack. */
+  sendRaw(update: Uint8Array): Promise<{ planId: string; seq: number; stored: boolean }> {
+    return this.realtime.request('plan:update', { planId: this.planId, update });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    for (const off of this.offs) off();
+    this.awareness.destroy();
+    if (this.realtime.socket.connected) {
+      await this.realtime.request('plan:close', { planId: this.planId }).catch(() => undefined);
+    }
+  }
+
+  /** Stops listening and frees the session's timers, without telling the server. */
+  dispose(): void {
+    this.closed = true;
+    for (const off of this.offs.splice(0)) off();
+    this.awareness.destroy();
+  }
+
+  private send(update: Uint8Array): void {
+    this.track(
+      this.sendRaw(update).then((ack) => {
+        this.seq = Math.max(this.seq, ack.seq);
+      }),
+    );
+  }
+
+  private track(request: Promise<unknown>): void {
+    const tracked: Promise<unknown> = request.then(
+      () => {
+        this.inFlight.delete(tracked);
+      },
+      (error: unknown) => {
+        this.inFlight.delete(tracked);
+        this.options.onError?.(error as Error);
+        throw error;
+      },
+    );
+    tracked.catch(() => undefined);
+    this.inFlight.add(tracked);
+  }
+}
+
+/** An update that carries no structs and no deletions is 2 bytes ([0, 0]). */
+function hasContent(update: Uint8Array): boolean {
+  return update.byteLength > 2;
+}
