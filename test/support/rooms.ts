@@ -13,10 +13,13 @@ import type { TestApp } from './test-app';
 /** Someone's place in a coalition for a test: a role, or an outsider (no membership). */
 export type Cast = CoalitionRole | 'outsider';
 
+/** A registered person with the organisation they act for. */
+export type Person = TestUser & { organisationId: string };
+
 export type Room<K extends string> = {
   c: CoalitionDetail;
-  organiser: TestUser;
-} & Record<K, TestUser>;
+  organiser: Person;
+} & Record<K, Person>;
 
 /**
  * Sets up live rooms for a test file: people (registered through the API, each with an
@@ -30,7 +33,7 @@ export class RoomKit {
   constructor(private readonly t: TestApp) {}
 
   /** Registers a person with an organisation of their own. */
-  async person(displayName: string): Promise<TestUser & { organisationId: string }> {
+  async person(displayName: string): Promise<Person> {
     const user = await registerUser(this.t.client(), { displayName });
     const org = await createOrganisation(user, { stakeholderType: 'ngo' });
     return { ...user, organisationId: org.id };

@@ -98,3 +98,72 @@ export class PlanSnapshot {
 export const PlanSnapshotSchema = SchemaFactory.createForClass(PlanSnapshot);
 PlanSnapshotSchema.index({ planId: 1, seq: 1 }, { unique: true });
 export type PlanSnapshotRecord = PlanSnapshot & { _id: Types.ObjectId };
+
+/**
+ * A named version of a plan: its whole document and JSON content at one moment. Versions are
+ * never changed; restoring one applies its content on top of the current document as a new change.
+ */
+@Schema({ collection: 'plan_versions', timestamps: { createdAt: true, updatedAt: false } })
+export class PlanVersion {
+  @Prop({ type: Types.ObjectId, required: true })
+  planId!: Types.ObjectId;
+
+  /** 1, 2, 3… per plan (unique: taken by inserting). */
+  @Prop({ type: Number, required: true })
+  number!: number;
+
+  @Prop({ type: String, required: true, maxlength: 100 })
+  name!: string;
+
+  /** The name folded for uniqueness (case and spacing). */
+  @Prop({ type: String, required: true })
+  nameKey!: string;
+
+  /** The last stored update the version includes. */
+  @Prop({ type: Number, required: true })
+  seq!: number;
+
+  @Prop({ type: Buffer, required: true })
+  state!: Buffer;
+
+  /** The JSON projection at that moment (what views, diffs and restores read). */
+  @Prop({ type: Object, required: true })
+  content!: Record<string, unknown>;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  createdBy!: Types.ObjectId;
+
+  /** Set when the version was made by restoring another one. */
+  @Prop({ type: Types.ObjectId, default: null })
+  restoredFrom!: Types.ObjectId | null;
+
+  createdAt!: Date;
+}
+
+export const PlanVersionSchema = SchemaFactory.createForClass(PlanVersion);
+PlanVersionSchema.index({ planId: 1, number: 1 }, { unique: true });
+PlanVersionSchema.index({ planId: 1, nameKey: 1 }, { unique: true });
+export type PlanVersionRecord = PlanVersion & { _id: Types.ObjectId };
+
+/** An organisation's endorsement of a named version (once per organisation and version). */
+@Schema({ collection: 'plan_endorsements', timestamps: { createdAt: true, updatedAt: false } })
+export class PlanEndorsement {
+  @Prop({ type: Types.ObjectId, required: true })
+  planId!: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  versionId!: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  organisationId!: Types.ObjectId;
+
+  /** Who endorsed on the organisation's behalf. */
+  @Prop({ type: Types.ObjectId, required: true })
+  userId!: Types.ObjectId;
+
+  createdAt!: Date;
+}
+
+export const PlanEndorsementSchema = SchemaFactory.createForClass(PlanEndorsement);
+PlanEndorsementSchema.index({ planId: 1, versionId: 1, organisationId: 1 }, { unique: true });
+export type PlanEndorsementRecord = PlanEndorsement & { _id: Types.ObjectId };

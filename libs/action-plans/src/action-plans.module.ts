@@ -3,9 +3,14 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AuditModule } from '@accord/audit';
 import { AuthModule } from '@accord/auth';
 import { CoalitionsModule } from '@accord/coalitions';
+import { OrganisationsModule } from '@accord/organisations';
 import {
   ActionPlan,
   ActionPlanSchema,
+  PlanEndorsement,
+  PlanEndorsementSchema,
+  PlanVersion,
+  PlanVersionSchema,
   PlanSnapshot,
   PlanSnapshotSchema,
   PlanUpdate,
@@ -19,19 +24,25 @@ import { PlanEvents } from './plan-events';
 import { PlanRateLimiter } from './plan-rate-limiter';
 import { PlanRelay } from './plan-relay';
 import { PlansGateway } from './plans.gateway';
+import { PlanVersionsController } from './plan-versions.controller';
+import { PlanVersionsRepository } from './plan-versions.repository';
+import { PlanVersionsService } from './plan-versions.service';
 
 @Module({
   imports: [
     AuthModule,
     AuditModule,
     CoalitionsModule,
+    OrganisationsModule,
     MongooseModule.forFeature([
       { name: ActionPlan.name, schema: ActionPlanSchema },
       { name: PlanUpdate.name, schema: PlanUpdateSchema },
       { name: PlanSnapshot.name, schema: PlanSnapshotSchema },
+      { name: PlanVersion.name, schema: PlanVersionSchema },
+      { name: PlanEndorsement.name, schema: PlanEndorsementSchema },
     ]),
   ],
-  controllers: [CoalitionPlansController, ActionPlansController],
+  controllers: [CoalitionPlansController, ActionPlansController, PlanVersionsController],
   providers: [
     ActionPlansService,
     ActionPlansRepository,
@@ -41,7 +52,9 @@ import { PlansGateway } from './plans.gateway';
     PlanRelay,
     PlanRateLimiter,
     PlansGateway,
+    PlanVersionsRepository,
+    PlanVersionsService,
   ],
-  exports: [ActionPlansService],
+  exports: [ActionPlansService, PlanVersionsService],
 })
 export class ActionPlansModule {}

@@ -10,3 +10,6 @@ export * from './plan-editor';
 export * from './plan-events';
 export * from './plans.gateway';
 export * from './dto/action-plan.dto';
+export * from './plan-diff';
+export * from './plan-versions.service';
+export * from './plan-versions.repository';

@@ -154,7 +154,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     const all = [...this.live.values()];
-    await Promise.allSettled(all.map((live) => this.flush(live)));
+    await Promise.allSettled(all.map((live) => this.settled(live)));
     await Promise.allSettled(all.map((live) => this.compact(live)));
   }
 
@@ -464,8 +464,8 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     throw new Error(`Plan ${live.planId}: could not take a place in the update log`);
   }
 
-  /** Waits until nothing is queued or being written for the plan. */
-  private async flush(live: LivePlan): Promise<void> {
+  /** Waits until nothing is queued or being written for the plan (its memory copy is stored). */
+  async settled(live: LivePlan): Promise<void> {
     while (live.writing || live.pending.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -6,6 +6,11 @@ import {
   type RoomFlag,
 } from './realtime';
 import type {
+  PlanChanges,
+  PlanEndorsement,
+  PlanStatus,
+  PlanVersion,
+  PlanVersionDetail,
   ActionInput,
   ActionPlan,
   IndicatorInput,
@@ -421,6 +426,24 @@ export class AccordClient {
       ),
     removeIndicator: (id: string, actionId: string, indicatorId: string) =>
       this.call<void>('DELETE', planPath(id, 'actions', actionId, 'indicators', indicatorId)),
+    createVersion: (id: string, name: string) =>
+      this.call<PlanVersion>('POST', planPath(id, 'versions'), { body: { name } }),
+    versions: (id: string, query: { page?: number; limit?: number } = {}) =>
+      this.call<Page<PlanVersion>>('GET', planPath(id, 'versions'), { query: { ...query } }),
+    version: (id: string, versionId: string) =>
+      this.call<PlanVersionDetail>('GET', planPath(id, 'versions', versionId)),
+    restore: (id: string, versionId: string) =>
+      this.call<ActionPlan>('POST', planPath(id, 'versions', versionId, 'restore')),
+    /** What changed from version `from` to version `to` (default: to the plan as it is now). */
+    changes: (id: string, from: string, to?: string) =>
+      this.call<PlanChanges>('GET', planPath(id, 'changes'), { query: { from, to } }),
+    setStatus: (id: string, status: PlanStatus) =>
+      this.call<PlanSummary>('POST', planPath(id, 'status'), { body: { status } }),
+    endorse: (id: string, organisationId: string, versionId?: string) =>
+      this.call<PlanEndorsement>('POST', planPath(id, 'endorsements'), {
+        body: versionId === undefined ? { organisationId } : { organisationId, versionId },
+      }),
+    endorsements: (id: string) => this.call<PlanEndorsement[]>('GET', planPath(id, 'endorsements')),
     moveIndicator: (id: string, actionId: string, indicatorId: string, index: number) =>
       this.call<{ id: string; index: number }>(
         'POST',

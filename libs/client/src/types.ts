@@ -322,3 +322,43 @@ export type PlanFieldsInput = Partial<
 export type ActionInput = Partial<Omit<PlanAction, 'id' | 'milestones' | 'indicators'>>;
 export type MilestoneInput = Partial<Omit<PlanMilestone, 'id'>>;
 export type IndicatorInput = Partial<Omit<PlanIndicator, 'id'>>;
+
+export interface PlanVersion {
+  id: string;
+  planId: string;
+  number: number;
+  name: string;
+  seq: number;
+  createdBy: string;
+  createdAt: string;
+  restoredFrom: string | null;
+}
+
+export interface PlanVersionDetail extends PlanVersion {
+  content: PlanContent;
+}
+
+export interface PlanChange {
+  path: string;
+  kind: 'added' | 'removed' | 'changed' | 'moved';
+  field?: string;
+  summary: string;
+}
+
+export interface PlanChanges {
+  from: PlanVersion;
+  to: PlanVersion | null;
+  changes: PlanChange[];
+}
+
+export interface PlanEndorsement {
+  id: string;
+  organisationId: string;
+  organisationName: string | null;
+  versionId: string;
+  versionNumber: number | null;
+  versionName: string | null;
+  userId: string;
+  createdAt: string;
+  stale: boolean;
+}

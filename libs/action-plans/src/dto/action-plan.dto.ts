@@ -321,3 +321,36 @@ export class ChangeStatusDto {
   @IsIn(PLAN_STATUSES, { message: `status must be one of ${PLAN_STATUSES.join(', ')}` })
   status!: PlanStatus;
 }
+
+export class CreateVersionDto {
+  @ApiProperty({ example: 'Draft for review, March', maxLength: 100 })
+  @TrimString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(100)
+  @IsString()
+  name!: string;
+}
+
+export class ChangesQueryDto {
+  @ApiProperty({ description: 'The earlier version' })
+  @IsMongoId({ message: 'from must be a version id' })
+  from!: string;
+
+  @ApiPropertyOptional({ description: 'The later version (default: the plan as it is now)' })
+  @IsOptional()
+  @Matches(/^([0-9a-f]{24}|current)$/, { message: 'to must be a version id or current' })
+  to?: string;
+}
+
+export class EndorseDto {
+  @ApiProperty({
+    description: 'The organisation endorsing (the one you represent in the coalition)',
+  })
+  @IsMongoId({ message: 'organisationId must be an organisation id' })
+  organisationId!: string;
+
+  @ApiPropertyOptional({ description: 'The named version endorsed (default: the latest)' })
+  @IsOptional()
+  @IsMongoId({ message: 'versionId must be a version id' })
+  versionId?: string;
+}
