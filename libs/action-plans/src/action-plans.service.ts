@@ -1,18 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '@accord/auth';
 import { AuditService, coalitionScope } from '@accord/audit';
-import {
-  type CoalitionAccess,
-  CoalitionAccessPolicy,
-  type CoalitionRole,
-  CoalitionsService,
-} from '@accord/coalitions';
+import { type CoalitionAccess, type CoalitionRole, CoalitionsService } from '@accord/coalitions';
 import { AccordError, ErrorCode, type Page, toPage } from '@accord/core';
 import { Types } from 'mongoose';
 import * as Y from 'yjs';
 import type { ActionPlanRecord, PlanStatus } from './action-plan.schema';
 import { ActionPlansRepository } from './action-plans.repository';
 import type { CreatePlanDto, ListPlansQueryDto, UpdatePlanDto } from './dto/action-plan.dto';
+import { PlanAccessPolicy } from './plan-access.policy';
 import { type LivePlan, type OpenedPlan, PlanDocuments } from './plan-documents';
 import { editRecord, indexOfRecord, moveRecord } from './plan-editor';
 import {
@@ -70,19 +66,8 @@ export interface PlanOpening {
   snapshot: (stateVector?: Uint8Array) => OpenedPlan;
 }
 
-/** Endorsed and published plans are frozen until an organiser reopens them. */
-export function isFrozen(status: PlanStatus): boolean {
-  return status === 'endorsed' || status === 'published';
-}
-
 export function readOnlyReason(status: PlanStatus, role: CoalitionRole | null): string | null {
-  if (!CoalitionAccessPolicy.canEditPlan(role)) {
-    return 'Observers can read this plan but not edit it';
-  }
-  if (isFrozen(status)) {
-    return `The plan is ${status}: an organiser must move it back to draft before it can be edited`;
-  }
-  return null;
+  return PlanAccessPolicy.whyReadOnly(role, status);
 }
 
 export function toPlanSummary(plan: ActionPlanRecord): PlanSummary {
@@ -123,7 +108,7 @@ export class ActionPlansService {
       }
       throw error;
     }
-    if (access.role === null) throw AccordError.notFound(PLAN_NOT_FOUND);
+    if (!PlanAccessPolicy.canRead(access.role)) throw AccordError.notFound(PLAN_NOT_FOUND);
     return { plan, access, readOnlyReason: readOnlyReason(plan.status, access.role) };
   }
 
@@ -138,7 +123,7 @@ export class ActionPlansService {
     const access = await this.coalitions.accessWith(
       ctx,
       coalitionId,
-      CoalitionAccessPolicy.canEditPlan,
+      PlanAccessPolicy.canCreate,
       'Only members of this coalition (not observers) can create action plans',
     );
     const coalition = access.coalition;
@@ -171,7 +156,7 @@ export class ActionPlansService {
     const access = await this.coalitions.accessWith(
       ctx,
       coalitionId,
-      CoalitionAccessPolicy.canSeeMembers,
+      PlanAccessPolicy.canRead,
       'Only members of this coalition can see its action plans',
     );
     const { items, total } = await this.plans.listByCoalition(access.coalition._id, query);

@@ -13,3 +13,4 @@ export * from './dto/action-plan.dto';
 export * from './plan-diff';
 export * from './plan-versions.service';
 export * from './plan-versions.repository';
+export * from './plan-access.policy';

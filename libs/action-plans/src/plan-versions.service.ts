@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '@accord/auth';
 import { AuditService, coalitionScope } from '@accord/audit';
-import { CoalitionAccessPolicy } from '@accord/coalitions';
 import { AccordError, DocumentLocks, ErrorCode, type Page, toPage } from '@accord/core';
 import { OrganisationsService } from '@accord/organisations';
 import { Types } from 'mongoose';
@@ -20,6 +19,7 @@ import {
   toPlanSummary,
   type PlanSummary,
 } from './action-plans.service';
+import { PlanAccessPolicy } from './plan-access.policy';
 import { diffPlans, type PlanChange } from './plan-diff';
 import { planLockKey, PlanDocuments } from './plan-documents';
 import { editRecord } from './plan-editor';
@@ -113,7 +113,7 @@ export class PlanVersionsService {
   /** Names the plan as it is now (editors; allowed on frozen plans: it changes nothing). */
   async createVersion(ctx: AuthContext, planId: string, name: string): Promise<VersionView> {
     const access = await this.plans.access(ctx, planId);
-    if (!CoalitionAccessPolicy.canEditPlan(access.access.role)) {
+    if (!PlanAccessPolicy.canNameVersion(access.access.role)) {
       throw AccordError.forbidden('Observers cannot name versions');
     }
     const live = await this.documents.get(planId);
@@ -204,7 +204,7 @@ export class PlanVersionsService {
   /** Moves the plan along its workflow (organisers only; see PLAN_TRANSITIONS). */
   async changeStatus(ctx: AuthContext, planId: string, status: PlanStatus): Promise<PlanSummary> {
     const access = await this.plans.access(ctx, planId);
-    if (!CoalitionAccessPolicy.canOrganise(access.access.role)) {
+    if (!PlanAccessPolicy.canMoveWorkflow(access.access.role)) {
       throw AccordError.forbidden('Only organisers can move a plan through its workflow');
     }
     const { plan, from } = await this.locks.withLock(planLockKey(planId), async () => {
@@ -256,7 +256,7 @@ export class PlanVersionsService {
   ): Promise<EndorsementView> {
     const access = await this.plans.access(ctx, planId);
     const member = access.access.member;
-    if (!member || !CoalitionAccessPolicy.canEditPlan(access.access.role)) {
+    if (!member || !PlanAccessPolicy.canEndorse(access.access.role)) {
       throw AccordError.forbidden('Observers cannot endorse plans');
     }
     if (member.organisationId.toString() !== organisationId) {

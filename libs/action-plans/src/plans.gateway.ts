@@ -10,7 +10,7 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { AuthContext } from '@accord/auth';
-import { CoalitionAccessPolicy, type CoalitionRole } from '@accord/coalitions';
+import type { CoalitionRole } from '@accord/coalitions';
 import {
   ACCORD_LOGGER,
   AccordError,
@@ -21,7 +21,8 @@ import {
 } from '@accord/core';
 import { type Ack, ok, userChannel, WsAckExceptionFilter } from '@accord/rooms';
 import type { Server, Socket } from 'socket.io';
-import { isFrozen, ActionPlansService } from './action-plans.service';
+import { ActionPlansService } from './action-plans.service';
+import { isFrozen, PlanAccessPolicy } from './plan-access.policy';
 import { ActionPlansRepository } from './action-plans.repository';
 import { OpenPlanDto, PlanRefDto, PlanUpdateDto } from './dto/action-plan.dto';
 import { PlanDocuments } from './plan-documents';
@@ -216,8 +217,7 @@ export class PlansGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         s.emit('plan:access', {
           planId,
           role,
-          readOnly:
-            !CoalitionAccessPolicy.canEditPlan(role) || (plan ? isFrozen(plan.status) : true),
+          readOnly: !plan || PlanAccessPolicy.whyReadOnly(role, plan.status) !== null,
         });
       }
     }
