@@ -66,7 +66,12 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     expect((await apiError(out.client.plans.get(plan.id))).status).toBe(404);
     expect((await apiError(obs.client.plans.create(c.id, 'Mine'))).status).toBe(403);
     expect((await apiError(ann.client.plans.create(c.id, '  '))).body.code).toBe('VALIDATION');
-    expect((await organiser.client.plans.list(c.id)).total).toBe(1);
+    await ann.client.plans.update(plan.id, { title: 'Protecting defenders, 2027–2029' });
+    const renamed = await organiser.client.plans.list(c.id);
+    expect(renamed).toMatchObject({
+      total: 1,
+      items: [{ id: plan.id, title: 'Protecting defenders, 2027–2029' }],
+    });
   });
 
   it('lets two people type into the same field at once: both converge, REST agrees', async () => {

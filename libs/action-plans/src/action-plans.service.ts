@@ -227,6 +227,7 @@ export class ActionPlansService {
     const live = await this.documents.get(planId);
     const fields = definedFields(dto as RecordInput);
     await this.documents.change(live, (plan) => editRecord('plan', plan, fields));
+    if (fields.title !== undefined) await this.documents.refreshRecord(live);
     await this.audit(ctx, access.plan, 'plan.edited', { fields: Object.keys(fields) });
     return this.view(access, live);
   }

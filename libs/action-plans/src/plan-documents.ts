@@ -290,7 +290,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     if (!ids?.size) return;
     const gone = [...ids].filter((id) => live.awareness.getStates().has(id));
     if (!gone.length) return;
-    removeAwarenessStates(live.awareness, gone, 'server');
+    removeAwarenessStates(live.awareness, gone, SERVER);
     const update = encodeAwarenessUpdate(live.awareness, gone);
     this.events.emit({ type: 'plan.awareness', planId, update });
     this.relay.publish({ kind: 'awareness', planId }, update);
@@ -484,7 +484,8 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     if (compacted) await this.refreshRecord(live);
   }
 
-  private async refreshRecord(live: LivePlan): Promise<void> {
+  /** Copies the title (and when it was edited) from the document to the plan record, for lists. */
+  async refreshRecord(live: LivePlan): Promise<void> {
     const title = (planMap(live.doc).get('title') as Y.Text | undefined)?.toJSON().trim() ?? '';
     const shown = title.slice(0, 300) || 'Untitled plan';
     await this.locks.withLock(planLockKey(live.planId), async () => {

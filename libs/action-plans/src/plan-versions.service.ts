@@ -167,6 +167,7 @@ export class PlanVersionsService {
     await this.documents.change(live, (plan) =>
       editRecord('plan', plan, version.content as RecordInput),
     );
+    await this.documents.refreshRecord(live);
     await this.audit(ctx, access.plan, 'plan.version.restored', {
       versionId: version._id.toString(),
       number: version.number,
