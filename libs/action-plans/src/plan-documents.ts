@@ -35,6 +35,10 @@ export const PLAN_UPDATE_MAX_BYTES = 48 * 1024;
 export const AWARENESS_MAX_BYTES = 8 * 1024;
 /** Updates stored together at most, when several wait for the same plan. */
 const MAX_BATCH = 64;
+/** How long a write waits for more updates of the same plan to store with it. */
+const WRITE_GATHER_MS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Owner of the Yjs client ids the server writes with (REST edits, restores). */
 export const SERVER_OWNER = 'accord';
 
@@ -110,9 +114,9 @@ export interface OpenedPlan {
 /**
  * The life of plan documents on this node (load → change → store → compact → leave memory),
  * after Hocuspocus' hooks: a document is loaded from its latest snapshot and the updates after
- * it; every accepted change is checked against the plan layout, applied in memory, stored in the
- * update log (the ack waits for that) and then relayed to this node's sockets and to the other
- * nodes; after `planCompactAfter` updates, or when idle, it is folded into a snapshot; a
+ * it; every accepted change is checked against the plan layout, applied in memory and passed to
+ * this node's other sockets, then stored in the update log (the sender's ack waits for that,
+ * updates arriving together are stored together) and relayed to the other nodes; after `planCompactAfter` updates, or when idle, it is folded into a snapshot; a
  * document nobody here has open leaves memory when idle.
  */
 @Injectable()
@@ -396,6 +400,9 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     owners: ClientOwner[],
     except?: string,
   ): Promise<number> {
+    // This node's other sockets get the change at once, as Hocuspocus relays before its
+    // (debounced) store; the sender's ack, and other nodes, wait until it is stored.
+    this.events.emit({ type: 'plan.update', planId: live.planId, update, except });
     return new Promise<number>((resolve, reject) => {
       live.pending.push({ update, owners, except, resolve, reject });
       if (!live.writing) void this.drain(live);
@@ -407,6 +414,8 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     live.writing = true;
     try {
       while (live.pending.length > 0) {
+        // A moment to gather what else is on its way: one insert then stores several updates.
+        if (live.pending.length < MAX_BATCH) await sleep(WRITE_GATHER_MS);
         const batch = live.pending.splice(0, MAX_BATCH);
         const update =
           batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((w) => w.update));
@@ -418,15 +427,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
           this.failWrites(live, [...batch, ...live.pending.splice(0)], error);
           return;
         }
-        for (const write of batch) {
-          this.events.emit({
-            type: 'plan.update',
-            planId: live.planId,
-            update: write.update,
-            except: write.except,
-          });
-          write.resolve(seq);
-        }
+        for (const write of batch) write.resolve(seq);
         this.relay.publish({ kind: 'update', planId: live.planId, seq, owners }, update);
       }
     } finally {
