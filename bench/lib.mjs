@@ -253,13 +253,13 @@ export function machineBusyMicros() {
   return ((user + nice + system + irq + softirq + (steal || 0)) * 1e6) / clkTck();
 }
 
-/** Reads server, engine, this process' and the machine's CPU at once. */
+/** Reads server, engine (0 without one), this process' and the machine's CPU at once. */
 export function cpuSnapshot(serverPid, enginePid) {
   const self = process.cpuUsage();
   return {
     at: performance.now(),
     server: cpuMicros(serverPid),
-    engine: cpuMicros(enginePid),
+    engine: enginePid ? cpuMicros(enginePid) : 0,
     load: self.user + self.system,
     machine: machineBusyMicros(),
   };

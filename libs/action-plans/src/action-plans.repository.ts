@@ -91,7 +91,14 @@ export class PlanLogRepository {
     update: Uint8Array,
     owners: ClientOwner[],
   ): Promise<void> {
-    await this.updates.create({ planId, seq, update: Buffer.from(update), owners });
+    // The driver's insert: this runs for every stored change, and the record needs no casting.
+    await this.updates.collection.insertOne({
+      planId,
+      seq,
+      update: Buffer.from(update.buffer, update.byteOffset, update.byteLength),
+      owners,
+      createdAt: new Date(),
+    });
   }
 
   async updatesAfter(planId: Types.ObjectId, seq: number): Promise<PlanUpdateRecord[]> {

@@ -36,7 +36,7 @@ export const AWARENESS_MAX_BYTES = 8 * 1024;
 /** Updates stored together at most, when several wait for the same plan. */
 const MAX_BATCH = 64;
 /** How long a write waits for more updates of the same plan to store with it. */
-const WRITE_GATHER_MS = 20;
+const WRITE_GATHER_MS = 40;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Owner of the Yjs client ids the server writes with (REST edits, restores). */
