@@ -245,6 +245,13 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     const badStatus = capture((p) => actionsOf(p).push([new Y.Map()]));
     expect((await socketError(session.sendRaw(badStatus))).message).toMatch(/needs id/);
 
+    const badVector = await emitAck(await kit.open(ann), 'plan:open', {
+      planId: plan.id,
+      stateVector: new Uint8Array([255, 255, 255]),
+    });
+    expect(badVector.error).toMatchObject({ code: 'VALIDATION' });
+    expect(badVector.error?.message).toContain('stateVector');
+
     const after = await ann.client.plans.get(plan.id);
     expect(after.seq).toBe(seq);
     expect(contentOfView(after)).toEqual(contentOfView(plan));

@@ -5,7 +5,7 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { AccordRealtime } from './realtime';
+import { AccordSocketError, type AccordRealtime } from './realtime';
 import type { PlanStatus } from './types';
 
 /** The ack of plan:open. */
@@ -178,9 +178,19 @@ export class PlanSession {
 
   private send(update: Uint8Array): void {
     this.track(
-      this.sendRaw(update).then((ack) => {
-        this.seq = Math.max(this.seq, ack.seq);
-      }),
+      this.sendRaw(update).then(
+        (ack) => {
+          this.seq = Math.max(this.seq, ack.seq);
+        },
+        (error: unknown) => {
+          // The server lacks what this update builds on (it reloaded the plan): opening again
+          // sends everything it lacks, this update included.
+          if (error instanceof AccordSocketError && /open the plan again/.test(error.message)) {
+            return this.open().then(() => undefined);
+          }
+          throw error;
+        },
+      ),
     );
   }
 
