@@ -16,7 +16,10 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** True while the process has not exited. */
   alive: () => boolean;
+  /** Graceful stop: SIGTERM, then SIGKILL after 10 s. */
   stop: () => Promise<void>;
+  /** Sends `signal` (SIGKILL by default: no shutdown hooks run) and waits for the exit. */
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -63,6 +66,11 @@ function run(
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    kill: async (signal = 'SIGKILL') => {
+      if (!running) return;
+      child.kill(signal);
+      await exited;
     },
   };
 }
@@ -119,6 +127,8 @@ export interface AccordNodeOptions {
   redisUrl?: string;
   /** Shared by every node of one deployment (tokens from one node are valid on the others). */
   secrets: { jwtAccess: string; jwtRefresh: string; audit: string };
+  /** More configuration variables (e.g. PLAN_COMPACT_AFTER), applied over the defaults above. */
+  env?: Record<string, string>;
 }
 
 /** The built Accord server in a child process, ready when /api/health answers 200. */
@@ -143,19 +153,29 @@ export async function startAccordNode(options: AccordNodeOptions): Promise<Runni
       JWT_REFRESH_SECRET: options.secrets.jwtRefresh,
       AUDIT_SECRET: options.secrets.audit,
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     port,
   );
-  const stop = proc.stop;
+  const { stop, kill } = proc;
   proc.stop = async () => {
     await stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  await until(
-    async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200,
-    30_000,
-    'Accord answering /api/health with 200',
-    proc,
-  );
+  proc.kill = async (signal) => {
+    await kill(signal);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200,
+      30_000,
+      'Accord answering /api/health with 200',
+      proc,
+    );
+  } catch (error) {
+    await proc.kill();
+    throw error;
+  }
   return proc;
 }

@@ -119,6 +119,22 @@ export class PlanLogRepository {
     return record && { ...record, state: bytesOf(record.state) };
   }
 
+  /** The seq of the plan's latest snapshot (0 when it has none). */
+  async latestSnapshotSeq(planId: Types.ObjectId): Promise<number> {
+    const record = await this.snapshots
+      .findOne({ planId })
+      .sort({ seq: -1 })
+      .select({ seq: 1 })
+      .lean<{ seq: number }>()
+      .exec();
+    return record?.seq ?? 0;
+  }
+
+  /** Takes back an update stored at a place already folded into a snapshot. */
+  async remove(planId: Types.ObjectId, seq: number): Promise<void> {
+    await this.updates.deleteOne({ planId, seq }).exec();
+  }
+
   /** Stores a snapshot; false when one with this seq exists already (another node compacted). */
   async saveSnapshot(
     planId: Types.ObjectId,

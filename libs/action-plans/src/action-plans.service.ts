@@ -212,6 +212,11 @@ export class ActionPlansService {
     this.documents.release(planId, socketId);
   }
 
+  /** A socket (on any node) lost the plan: its cursors go on the node that holds it. */
+  revoke(planId: string, socketId: string): void {
+    this.documents.revoke(planId, socketId);
+  }
+
   async update(ctx: AuthContext, planId: string, dto: UpdatePlanDto): Promise<PlanView> {
     const access = await this.writeAccess(ctx, planId);
     if (dto.recommendationIds) {

@@ -245,9 +245,17 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
 
   /** Folds in what other nodes stored since `live.seq` (from the snapshot if the log was pruned). */
   private async catchUpNow(live: LivePlan): Promise<void> {
-    const updates = await this.log.updatesAfter(live.id, live.seq);
-    if (contiguous(live.seq, updates)) this.applyLogged(live, updates, REMOTE);
-    else await this.readLog(live, REMOTE);
+    const [updates, snapshotSeq] = await Promise.all([
+      this.log.updatesAfter(live.id, live.seq),
+      this.log.latestSnapshotSeq(live.id),
+    ]);
+    // A snapshot past what this node has means the log up to it may be pruned: an empty or
+    // gapped tail proves nothing, so read from the snapshot.
+    if (snapshotSeq <= live.seq && contiguous(live.seq, updates)) {
+      this.applyLogged(live, updates, REMOTE);
+    } else {
+      await this.readLog(live, REMOTE);
+    }
   }
 
   private catchUpLater(live: LivePlan): void {
@@ -298,6 +306,12 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     const update = encodeAwarenessUpdate(live.awareness, gone);
     this.events.emit({ type: 'plan.awareness', planId, update });
     this.relay.publish({ kind: 'awareness', planId }, update);
+  }
+
+  /** As `release`, on whichever node holds the socket (a revocation decided on another node). */
+  revoke(planId: string, socketId: string): void {
+    this.release(planId, socketId);
+    this.relay.publish({ kind: 'release', planId, socketId }, new Uint8Array(0));
   }
 
   /**
@@ -455,12 +469,23 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
       const seq = live.seq + 1;
       try {
         await this.log.append(live.id, seq, update, owners);
-        live.seq = Math.max(live.seq, seq);
-        return seq;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
+        await this.catchUpNow(live); // another node stored this seq first
+        continue;
       }
-      await this.catchUpNow(live); // another node stored this seq first
+      // With other nodes, this one may have missed their updates (Redis away) while one of them
+      // compacted past `seq` and pruned it: then the insert found a free place that no reader
+      // will look at. A snapshot at or past `seq` shows it (a pruned place always lies below
+      // one); take the record back, read the log again and store the update after it.
+      if (this.relay.enabled && (await this.log.latestSnapshotSeq(live.id)) >= seq) {
+        await this.log.remove(live.id, seq);
+        this.logger.warn({ planId: live.planId, seq }, 'plan log was compacted past this node');
+        await this.readLog(live, REMOTE);
+        continue;
+      }
+      live.seq = Math.max(live.seq, seq);
+      return seq;
     }
     throw new Error(`Plan ${live.planId}: could not take a place in the update log`);
   }
@@ -498,6 +523,10 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
   private onRelayed({ header, payload }: RelayMessage): void {
     const live = this.live.get(header.planId);
     if (!live) return; // not held here: nobody on this node has it open
+    if (header.kind === 'release') {
+      this.release(header.planId, header.socketId);
+      return;
+    }
     if (header.kind === 'awareness') {
       try {
         applyAwarenessUpdate(live.awareness, payload, REMOTE);

@@ -9,7 +9,9 @@ const CHANNEL = 'accord:plans';
 /** What one node tells the others about a plan (the bytes travel beside it, unencoded). */
 export type RelayHeader =
   | { kind: 'update'; planId: string; seq: number; owners: ClientOwner[] }
-  | { kind: 'awareness'; planId: string };
+  | { kind: 'awareness'; planId: string }
+  /** A socket lost the plan (its person was removed): the node holding it drops its cursors. */
+  | { kind: 'release'; planId: string; socketId: string };
 
 export interface RelayMessage {
   header: RelayHeader;

@@ -208,7 +208,7 @@ export class PlansGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         if (event.type === 'coalition.member.removed') {
           delete open[planId];
           s.leave(planChannel(planId));
-          this.plans.release(planId, s.id);
+          this.plans.revoke(planId, s.id);
           s.emit('plan:closed', { planId, reason: 'membership_ended' });
           continue;
         }
