@@ -9,20 +9,10 @@ import { MongoClient, ObjectId, type Db } from 'mongodb';
 import * as Y from 'yjs';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { actionsOf, contentOf, contentOfView, Editors, text, until } from '../support/plans';
-import { startAccordNode, type RunningProcess } from '../support/processes';
+import { at, startAccordNode, type RunningProcess, url } from '../support/processes';
 import { freshDatabaseUri } from '../support/test-app';
 
 jest.setTimeout(80_000);
-
-const url = (node: RunningProcess): string => `http://127.0.0.1:${node.port}`;
-
-/** The same person, talking to `node` (tokens stay valid across restarts: same secrets, same database). */
-function at(node: RunningProcess, user: TestUser): TestUser {
-  return {
-    ...user,
-    client: new AccordClient({ baseUrl: url(node), accessToken: user.accessToken }),
-  };
-}
 
 /** One document holding everything the given documents hold. */
 function merged(...docs: Y.Doc[]): Y.Doc {

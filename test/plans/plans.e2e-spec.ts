@@ -1,20 +1,17 @@
-import { AccordSocketError } from '@accord/client';
 import * as Y from 'yjs';
 import { apiError } from '../support/helpers';
-import { actionsOf, contentOf, contentOfView, Editors, text, until } from '../support/plans';
+import {
+  actionsOf,
+  contentOf,
+  contentOfView,
+  Editors,
+  socketError,
+  text,
+  until,
+} from '../support/plans';
 import { NO_SUCH_ID, RoomKit } from '../support/rooms';
 import { emitAck } from '../support/sockets';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-async function socketError(promise: Promise<unknown>): Promise<AccordSocketError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AccordSocketError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be refused');
-}
 
 describe('action plans: live co-authoring over the socket contract and REST', () => {
   let t: TestApp;

@@ -4,31 +4,23 @@
 // one node closes the plan on the other (and takes the cursor away), and an update acknowledged
 // by one node while Redis is away survives the other node's compaction of the log.
 import { randomBytes } from 'node:crypto';
-import { AccordClient, AccordSocketError } from '@accord/client';
+import { AccordClient } from '@accord/client';
 import { MongoClient, ObjectId } from 'mongodb';
 import * as Y from 'yjs';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { apiError } from '../support/helpers';
-import { contentOf, contentOfView, Editors, text, until } from '../support/plans';
+import { contentOf, contentOfView, Editors, socketError, text, until } from '../support/plans';
 import {
   type AccordNodeOptions,
+  at,
   startAccordNode,
   startRedis,
   type RunningProcess,
+  url,
 } from '../support/processes';
 import { freshDatabaseUri } from '../support/test-app';
 
 jest.setTimeout(60_000);
-
-const url = (node: RunningProcess): string => `http://127.0.0.1:${node.port}`;
-
-/** The same person, talking to `node`. */
-function at(node: RunningProcess, user: TestUser): TestUser {
-  return {
-    ...user,
-    client: new AccordClient({ baseUrl: url(node), accessToken: user.accessToken }),
-  };
-}
 
 /** A document's state vector as a plain object (client id → clock), for comparisons. */
 function stateOf(doc: Y.Doc): Record<string, number> {
@@ -43,16 +35,6 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 10_000
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function socketError(promise: Promise<unknown>): Promise<AccordSocketError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AccordSocketError) return error;
-    throw error;
-  }
-  throw new Error('expected the event to be refused');
 }
 
 interface Deployment {

@@ -1,4 +1,10 @@
-import type { AccordRealtime, ActionPlan, PlanContent, PlanSession } from '@accord/client';
+import {
+  AccordSocketError,
+  type AccordRealtime,
+  type ActionPlan,
+  type PlanContent,
+  type PlanSession,
+} from '@accord/client';
 import * as Y from 'yjs';
 import type { TestUser } from './factories';
 
@@ -103,3 +109,14 @@ export function until(doc: Y.Doc, condition: () => boolean, timeoutMs = 5000): P
 export const text = (map: Y.Map<unknown>, key: string): Y.Text => map.get(key) as Y.Text;
 export const actionsOf = (plan: Y.Map<unknown>): Y.Array<Y.Map<unknown>> =>
   plan.get('actions') as Y.Array<Y.Map<unknown>>;
+
+/** The refusal of a socket request that must be refused. */
+export async function socketError(promise: Promise<unknown>): Promise<AccordSocketError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AccordSocketError) return error;
+    throw error;
+  }
+  throw new Error('expected the event to be refused');
+}

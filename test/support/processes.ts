@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AccordClient } from '@accord/client';
+import type { TestUser } from './factories';
 
 const ROOT = resolve(__dirname, '../..');
 export const ACCORD_MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
@@ -178,4 +180,15 @@ export async function startAccordNode(options: AccordNodeOptions): Promise<Runni
     throw error;
   }
   return proc;
+}
+
+/** The base URL of a started node. */
+export const url = (node: RunningProcess): string => `http://127.0.0.1:${node.port}`;
+
+/** The same person, talking to `node` (tokens are valid on every node of one deployment). */
+export function at(node: RunningProcess, user: TestUser): TestUser {
+  return {
+    ...user,
+    client: new AccordClient({ baseUrl: url(node), accessToken: user.accessToken }),
+  };
 }

@@ -350,7 +350,8 @@ export class ActionPlansService {
     };
   }
 
-  private async audit(
+  /** An entry in the coalition's audit log about the plan. */
+  async audit(
     ctx: AuthContext,
     plan: ActionPlanRecord,
     action: string,

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthContext } from '@accord/auth';
-import { AuditService, coalitionScope } from '@accord/audit';
 import { AccordError, DocumentLocks, ErrorCode, type Page, toPage } from '@accord/core';
 import { OrganisationsService } from '@accord/organisations';
 import { Types } from 'mongoose';
 import * as Y from 'yjs';
 import type {
-  ActionPlanRecord,
   PlanEndorsementRecord,
   PlanStatus,
   PlanVersionRecord,
@@ -105,7 +103,6 @@ export class PlanVersionsService {
     @Inject(PlanVersionsRepository) private readonly versions: PlanVersionsRepository,
     @Inject(PlanDocuments) private readonly documents: PlanDocuments,
     @Inject(OrganisationsService) private readonly organisations: OrganisationsService,
-    @Inject(AuditService) private readonly auditLog: AuditService,
     @Inject(DocumentLocks) private readonly locks: DocumentLocks,
     @Inject(PlanEvents) private readonly events: PlanEvents,
   ) {}
@@ -131,7 +128,7 @@ export class PlanVersionsService {
     if (!version) {
       throw AccordError.conflict(`This plan has a version named “${name.trim()}” already`, 'name');
     }
-    await this.audit(ctx, access.plan, 'plan.version.created', {
+    await this.plans.audit(ctx, access.plan, 'plan.version.created', {
       versionId: version._id.toString(),
       number: version.number,
       name: version.name,
@@ -168,7 +165,7 @@ export class PlanVersionsService {
       editRecord('plan', plan, version.content as RecordInput),
     );
     await this.documents.refreshRecord(live);
-    await this.audit(ctx, access.plan, 'plan.version.restored', {
+    await this.plans.audit(ctx, access.plan, 'plan.version.restored', {
       versionId: version._id.toString(),
       number: version.number,
       name: version.name,
@@ -234,7 +231,7 @@ export class PlanVersionsService {
       return { plan: updated ?? current, from: current.status };
     });
     if (from !== null) {
-      await this.audit(ctx, plan, 'plan.status_changed', { from, to: status });
+      await this.plans.audit(ctx, plan, 'plan.status_changed', { from, to: status });
       this.events.emit({
         type: 'plan.status',
         planId,
@@ -290,7 +287,7 @@ export class PlanVersionsService {
       userId: new Types.ObjectId(ctx.userId),
     });
     if (created) {
-      await this.audit(ctx, access.plan, 'plan.endorsed', {
+      await this.plans.audit(ctx, access.plan, 'plan.endorsed', {
         versionId: version._id.toString(),
         number: version.number,
         organisationId,
@@ -345,18 +342,4 @@ export class PlanVersionsService {
     return version;
   }
 
-  private async audit(
-    ctx: AuthContext,
-    plan: ActionPlanRecord,
-    action: string,
-    data: Record<string, unknown>,
-  ): Promise<void> {
-    await this.auditLog.record({
-      scope: coalitionScope(plan.coalitionId.toString()),
-      actorId: ctx.userId,
-      action,
-      target: { type: 'action-plan', id: plan._id.toString() },
-      data,
-    });
-  }
 }

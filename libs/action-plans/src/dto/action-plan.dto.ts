@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto, TrimString } from '@accord/core';
 import { Transform } from 'class-transformer';
@@ -75,6 +76,36 @@ function IsMeasure(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** A required short text (trimmed, not empty). */
+const RequiredText = (field: string, max: number = LIMITS.shortText): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({ maxLength: max }),
+    TrimString(),
+    MinLength(1, { message: `${field} must not be empty` }),
+    MaxLength(max),
+    IsString(),
+  );
+
+/** The same text, optional (PATCH). */
+const OptionalText = (field: string, max: number = LIMITS.shortText): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ maxLength: max }),
+    IsOptional(),
+    TrimString(),
+    MinLength(1, { message: `${field} must not be empty` }),
+    MaxLength(max),
+    IsString(),
+  );
+
+/** Where a new item goes in its list (0 = first; default: last). */
+const Position = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description: 'Position in the list (0 = first; default: last)' }),
+    IsOptional(),
+    IsInt({ message: 'index must be a whole number' }),
+    Min(0, { message: 'index must be 0 or more' }),
+  );
+
 // ---- Sockets ---------------------------------------------------------------------------------
 
 export class PlanRefDto {
@@ -109,12 +140,7 @@ export class CreatePlanDto {
 export class ListPlansQueryDto extends PageQueryDto {}
 
 export class UpdatePlanDto {
-  @ApiPropertyOptional({ maxLength: LIMITS.shortText })
-  @IsOptional()
-  @TrimString()
-  @MinLength(1, { message: 'title must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @OptionalText('title')
   title?: string;
 
   @ApiPropertyOptional({ maxLength: LIMITS.longText })
@@ -205,27 +231,15 @@ class ActionFieldsDto {
 }
 
 export class UpdateActionDto extends ActionFieldsDto {
-  @ApiPropertyOptional({ maxLength: LIMITS.shortText })
-  @IsOptional()
-  @TrimString()
-  @MinLength(1, { message: 'title must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @OptionalText('title')
   title?: string;
 }
 
 export class CreateActionDto extends ActionFieldsDto {
-  @ApiProperty({ maxLength: LIMITS.shortText })
-  @TrimString()
-  @MinLength(1, { message: 'title must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @RequiredText('title')
   title!: string;
 
-  @ApiPropertyOptional({ description: 'Position in the list (0 = first; default: last)' })
-  @IsOptional()
-  @IsInt({ message: 'index must be a whole number' })
-  @Min(0, { message: 'index must be 0 or more' })
+  @Position()
   index?: number;
 }
 
@@ -249,27 +263,15 @@ class MilestoneFieldsDto {
 }
 
 export class UpdateMilestoneDto extends MilestoneFieldsDto {
-  @ApiPropertyOptional({ maxLength: LIMITS.shortText })
-  @IsOptional()
-  @TrimString()
-  @MinLength(1, { message: 'title must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @OptionalText('title')
   title?: string;
 }
 
 export class CreateMilestoneDto extends MilestoneFieldsDto {
-  @ApiProperty({ maxLength: LIMITS.shortText })
-  @TrimString()
-  @MinLength(1, { message: 'title must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @RequiredText('title')
   title!: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt({ message: 'index must be a whole number' })
-  @Min(0, { message: 'index must be 0 or more' })
+  @Position()
   index?: number;
 }
 
@@ -292,27 +294,15 @@ class IndicatorFieldsDto {
 }
 
 export class UpdateIndicatorDto extends IndicatorFieldsDto {
-  @ApiPropertyOptional({ maxLength: LIMITS.shortText })
-  @IsOptional()
-  @TrimString()
-  @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @OptionalText('name')
   name?: string;
 }
 
 export class CreateIndicatorDto extends IndicatorFieldsDto {
-  @ApiProperty({ maxLength: LIMITS.shortText })
-  @TrimString()
-  @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(LIMITS.shortText)
-  @IsString()
+  @RequiredText('name')
   name!: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt({ message: 'index must be a whole number' })
-  @Min(0, { message: 'index must be 0 or more' })
+  @Position()
   index?: number;
 }
 
