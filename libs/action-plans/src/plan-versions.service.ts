@@ -4,11 +4,7 @@ import { AccordError, DocumentLocks, ErrorCode, type Page, toPage } from '@accor
 import { OrganisationsService } from '@accord/organisations';
 import { Types } from 'mongoose';
 import * as Y from 'yjs';
-import type {
-  PlanEndorsementRecord,
-  PlanStatus,
-  PlanVersionRecord,
-} from './action-plan.schema';
+import type { PlanEndorsementRecord, PlanStatus, PlanVersionRecord } from './action-plan.schema';
 import { ActionPlansRepository } from './action-plans.repository';
 import {
   ActionPlansService,
@@ -341,5 +337,4 @@ export class PlanVersionsService {
     if (!version) throw AccordError.notFound(VERSION_NOT_FOUND);
     return version;
   }
-
 }
