@@ -68,7 +68,7 @@ export class ActionPlansRepository {
     fields: Partial<Pick<ActionPlan, 'title' | 'status' | 'statusChangedAt' | 'editedAt'>>,
   ): Promise<ActionPlanRecord | null> {
     const updated = await this.plans
-      .findByIdAndUpdate(id, { $set: fields }, { new: true })
+      .findByIdAndUpdate(id, { $set: fields }, { returnDocument: 'after' })
       .lean<ActionPlanRecord>()
       .exec();
     this.cache.invalidate(id.toString());
