@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { moveRecord } from './plan-editor';
 import { createPlanDoc, newRecord, planMap, projectPlan } from './plan-shape';
 import { checkPlanUpdate, PlanUpdateRefusal } from './plan-update-guard';
 
@@ -107,6 +108,35 @@ describe('checkPlanUpdate', () => {
     check(server, remove);
     Y.applyUpdate(server, remove);
     expect(projectPlan(server).actions.map((a) => a.id)).toEqual(['a2']);
+  });
+
+  it('accepts a move: the record removed and inserted again with its id, in one update', () => {
+    Y.applyUpdate(
+      server,
+      change(client, (plan) => actions(plan).push([newRecord('action', { id: 'a2', title: 'B' })])),
+    );
+    const move = change(client, (plan) => moveRecord('action', actions(plan), 0, 1));
+    check(server, move);
+    Y.applyUpdate(server, move);
+    expect(projectPlan(server).actions.map((a) => a.id)).toEqual(['a2', 'a1']);
+  });
+
+  it('accepts a field set twice in one update (merged offline work)', () => {
+    const first = change(client, (plan) => actions(plan).get(0).set('status', 'limited'));
+    const second = change(client, (plan) => actions(plan).get(0).set('status', 'completed'));
+    const merged = Y.mergeUpdates([first, second]);
+    check(server, merged);
+    Y.applyUpdate(server, merged);
+    expect(projectPlan(server).actions[0].status).toBe('completed');
+  });
+
+  it('reports edits that follow a refused update of the same client as missing', () => {
+    const refusedUpdate = change(client, (plan) =>
+      actions(plan).push([newRecord('action', { id: 'a1', title: 'duplicate' })]),
+    );
+    expect(refusal(server, refusedUpdate).reason).toBe('invalid');
+    const next = change(client, (plan) => text(plan, 'problem').insert(0, 'later'));
+    expect(refusal(server, next).reason).toBe('missing');
   });
 
   it('treats an update the server has already as a no-op', () => {

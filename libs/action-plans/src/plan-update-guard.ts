@@ -161,6 +161,7 @@ class UpdateCheck {
   }
 
   run(): PlanUpdateCheck {
+    this.checkContinuity();
     for (const struct of this.structs) this.checkStruct(struct);
     this.checkDeletions();
     this.checkGrowth();
@@ -177,6 +178,22 @@ class UpdateCheck {
       'missing',
       'update builds on changes this plan does not have; open the plan again and resend',
     );
+  }
+
+  /**
+   * Each client's new content must follow what this document has of that client: Yjs would keep
+   * anything after a gap pending (stored, acknowledged, yet invisible), e.g. the edits a client
+   * makes after one of its updates was refused.
+   */
+  private checkContinuity(): void {
+    for (const [client, list] of this.byClient) {
+      let known = this.stateOf(client);
+      for (const struct of [...list].sort((a, b) => a.id.clock - b.id.clock)) {
+        if (struct instanceof Y.Skip) continue; // a gap the update leaves: what follows must be known
+        if (struct.id.clock > known) this.missing();
+        known = Math.max(known, struct.id.clock + struct.length);
+      }
+    }
   }
 
   private stateOf(client: number): number {
@@ -378,7 +395,7 @@ class UpdateCheck {
       };
     }
     const shared = this.parentOf(struct);
-    return shared.at === 'collected' ? shared : { ...shared, sub: struct.parentSub };
+    return shared; // the neighbour's own parent and key, already resolved
   }
 
   private roleOfParent(parent: Exclude<ParentRef, { at: 'collected' }>): Role | null {
@@ -473,7 +490,10 @@ class UpdateCheck {
     for (const { ids, existing } of this.newIds.values()) {
       const seen = new Set<string>();
       for (const entry of existing?.toArray() ?? []) {
-        if (entry instanceof Y.Map) seen.add(String(entry.get('id')));
+        // A record the same update removes (a move: removed, then inserted again) frees its id.
+        const removed =
+          entry instanceof Y.Map && entry._item && inDeleteSet(this.ds, entry._item.id);
+        if (entry instanceof Y.Map && !removed) seen.add(String(entry.get('id')));
       }
       for (const id of ids) {
         if (seen.has(id)) this.fail(`id ${id} is used already in this list`);

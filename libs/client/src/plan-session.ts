@@ -49,6 +49,12 @@ export class PlanSession {
   status: PlanStatus = 'draft';
   /** The server's seq as of the last open or acknowledged update. */
   seq = 0;
+  /**
+   * True once the server refused one of this document's changes: the document now holds
+   * something the plan never will, and its later edits build on it. Show the person the plan
+   * again from a new session (a new document); this one only receives from now on.
+   */
+  diverged = false;
   private inFlight = new Set<Promise<unknown>>();
   private readonly offs: (() => void)[] = [];
   private opened = false;
@@ -184,9 +190,17 @@ export class PlanSession {
         },
         (error: unknown) => {
           // The server lacks what this update builds on (it reloaded the plan): opening again
-          // sends everything it lacks, this update included.
-          if (error instanceof AccordSocketError && /open the plan again/.test(error.message)) {
+          // sends everything it lacks, this update included — unless this document holds a
+          // refused change, which the server will never take.
+          if (
+            !this.diverged &&
+            error instanceof AccordSocketError &&
+            /open the plan again/.test(error.message)
+          ) {
             return this.open().then(() => undefined);
+          }
+          if (error instanceof AccordSocketError && error.code === 'VALIDATION') {
+            this.diverged = true;
           }
           throw error;
         },
