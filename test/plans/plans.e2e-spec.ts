@@ -122,7 +122,16 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
       budget: 'EUR 40,000',
     });
     expect(action).toMatchObject({ title: 'Legal aid fund', status: 'limited', milestones: [] });
-    const second = await ann.client.plans.addAction(plan.id, { title: 'Hotline', index: 0 });
+    const second = await ann.client.plans.addAction(plan.id, {
+      title: 'Hotline',
+      index: 0,
+      leadOrganisationId: ann.organisationId,
+      supportingOrganisationIds: [bob.organisationId, organiser.organisationId],
+    });
+    expect(second).toMatchObject({
+      leadOrganisationId: ann.organisationId,
+      supportingOrganisationIds: [bob.organisationId, organiser.organisationId],
+    });
     const milestone = await ann.client.plans.addMilestone(plan.id, action.id, {
       title: 'Fund opens',
       due: '2027-03-01',
@@ -166,6 +175,17 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
       [ann.client.plans.addAction(plan.id, { title: 'x', status: 'done' as never }), 'status'],
       [ann.client.plans.addAction(plan.id, { title: '' }), 'title'],
       [ann.client.plans.update(plan.id, { title: 'x'.repeat(301) }), 'title'],
+      [
+        ann.client.plans.addAction(plan.id, { title: 'x', leadOrganisationId: NO_SUCH_ID }),
+        'leadOrganisationId',
+      ],
+      [
+        ann.client.plans.addAction(plan.id, {
+          title: 'x',
+          supportingOrganisationIds: [ann.organisationId, NO_SUCH_ID],
+        }),
+        'supportingOrganisationIds',
+      ],
     ];
     for (const [request, field] of cases) {
       const error = await apiError(request);

@@ -237,6 +237,38 @@ export class ActionPlansService {
     return this.view(access, live);
   }
 
+  /**
+   * The organisations an action names (lead, supporting) must act in the coalition. Checked on
+   * what a request sets; an organisation that leaves later stays named where it was.
+   */
+  private async assertCoalitionOrganisations(
+    access: PlanAccess,
+    where: RecordsRef,
+    fields: RecordInput,
+  ): Promise<void> {
+    if (where.kind !== 'action') return;
+    const named: [string, string[]][] = [];
+    if (typeof fields.leadOrganisationId === 'string') {
+      named.push(['leadOrganisationId', [fields.leadOrganisationId]]);
+    }
+    if (Array.isArray(fields.supportingOrganisationIds)) {
+      named.push(['supportingOrganisationIds', fields.supportingOrganisationIds as string[]]);
+    }
+    if (named.length === 0) return;
+    const members = new Set(
+      await this.coalitions.memberOrganisationIds(access.access.coalition._id),
+    );
+    for (const [field, ids] of named) {
+      const foreign = ids.filter((id) => !members.has(id));
+      if (foreign.length) {
+        throw AccordError.invalidField(
+          field,
+          `${field} may only name organisations of this coalition's members (not ${foreign.join(', ')})`,
+        );
+      }
+    }
+  }
+
   async addRecord(
     ctx: AuthContext,
     planId: string,
@@ -244,6 +276,7 @@ export class ActionPlansService {
     input: RecordInput & { index?: number },
   ): Promise<Record<string, unknown>> {
     const access = await this.writeAccess(ctx, planId);
+    await this.assertCoalitionOrganisations(access, where, input);
     const live = await this.documents.get(planId);
     const { index, ...fields } = input;
     const id = newItemId();
@@ -271,6 +304,7 @@ export class ActionPlansService {
     input: RecordInput,
   ): Promise<Record<string, unknown>> {
     const access = await this.writeAccess(ctx, planId);
+    await this.assertCoalitionOrganisations(access, where, input);
     const live = await this.documents.get(planId);
     const fields = definedFields(input);
     const edited = await this.documents.change(live, (plan) => {

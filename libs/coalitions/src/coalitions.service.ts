@@ -72,6 +72,12 @@ export class CoalitionsService {
     return (await this.coalitions.findMember(coalitionId, userId))?.role ?? null;
   }
 
+  /** The organisations the coalition's members act for (each once). */
+  async memberOrganisationIds(coalitionId: Types.ObjectId): Promise<string[]> {
+    const members = await this.coalitions.listMembers(coalitionId);
+    return [...new Set(members.map((m) => m.organisationId.toString()))];
+  }
+
   /** As `access`, then FORBIDDEN (with `message`) unless `allowed(role)`. */
   async accessWith(
     ctx: AuthContext,
