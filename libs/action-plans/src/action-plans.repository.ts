@@ -164,7 +164,7 @@ export class PlanLogRepository {
 }
 
 /** Lean reads give BSON Binary values for Buffer fields; Yjs wants the bytes. */
-export function bytesOf(value: unknown): Buffer {
+function bytesOf(value: unknown): Buffer {
   if (Buffer.isBuffer(value)) return value;
   const binary = value as { buffer: Uint8Array; position: number };
   return Buffer.from(binary.buffer.buffer, binary.buffer.byteOffset, binary.position);

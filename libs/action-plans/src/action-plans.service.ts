@@ -9,6 +9,7 @@ import type { ActionPlanRecord, PlanStatus } from './action-plan.schema';
 import { ActionPlansRepository } from './action-plans.repository';
 import type { CreatePlanDto, ListPlansQueryDto, UpdatePlanDto } from './dto/action-plan.dto';
 import { PlanAccessPolicy } from './plan-access.policy';
+import { capitalise } from './plan-diff';
 import { type LivePlan, type OpenedPlan, PlanDocuments } from './plan-documents';
 import { editRecord, indexOfRecord, moveRecord } from './plan-editor';
 import {
@@ -57,6 +58,15 @@ export type PlanView = Omit<PlanSummary, 'title'> &
     readOnly: boolean;
   };
 
+/** A REST write: checked, applied as one server-side Yjs transaction, then audited. */
+export interface PlanWrite<T> {
+  /** More checks once the caller may write (before anything changes). */
+  check?: (access: PlanAccess) => Promise<void> | void;
+  edit: (plan: Y.Map<unknown>) => T;
+  /** The audit entry: action and data. */
+  audit: (result: T) => [string, Record<string, unknown>];
+}
+
 export interface PlanOpening {
   planId: string;
   coalitionId: string;
@@ -64,10 +74,6 @@ export interface PlanOpening {
   readOnly: boolean;
   /** The document's state for the client's state vector, taken when the caller is ready. */
   snapshot: (stateVector?: Uint8Array) => OpenedPlan;
-}
-
-export function readOnlyReason(status: PlanStatus, role: CoalitionRole | null): string | null {
-  return PlanAccessPolicy.whyReadOnly(role, status);
 }
 
 export function toPlanSummary(plan: ActionPlanRecord): PlanSummary {
@@ -109,7 +115,17 @@ export class ActionPlansService {
       throw error;
     }
     if (!PlanAccessPolicy.canRead(access.role)) throw AccordError.notFound(PLAN_NOT_FOUND);
-    return { plan, access, readOnlyReason: readOnlyReason(plan.status, access.role) };
+    return {
+      plan,
+      access,
+      readOnlyReason: PlanAccessPolicy.whyReadOnly(access.role, plan.status),
+    };
+  }
+
+  /** Whether someone with `role` in the plan's coalition may only read it now. */
+  async readOnlyFor(planId: string, role: CoalitionRole | null): Promise<boolean> {
+    const plan = await this.plans.findById(planId);
+    return !plan || PlanAccessPolicy.whyReadOnly(role, plan.status) !== null;
   }
 
   /** As `access`, then FORBIDDEN (naming why) unless the caller may edit the plan now. */
@@ -165,16 +181,14 @@ export class ActionPlansService {
 
   async get(ctx: AuthContext, planId: string): Promise<PlanView> {
     const access = await this.access(ctx, planId);
-    const live = await this.documents.get(planId);
-    await this.documents.fresh(live);
+    const live = await this.documents.current(planId);
     return this.view(access, live);
   }
 
   /** For plan:open: authorized now; the caller takes the snapshot once it listens for updates. */
   async open(ctx: AuthContext, planId: string): Promise<PlanOpening> {
     const { plan, readOnlyReason } = await this.access(ctx, planId);
-    const live = await this.documents.get(planId);
-    await this.documents.fresh(live);
+    const live = await this.documents.current(planId);
     return {
       planId,
       coalitionId: plan.coalitionId.toString(),
@@ -217,23 +231,38 @@ export class ActionPlansService {
     this.documents.revoke(planId, socketId);
   }
 
-  async update(ctx: AuthContext, planId: string, dto: UpdatePlanDto): Promise<PlanView> {
+  /** Authorizes a REST write, applies it live and audits it. */
+  async write<T>(
+    ctx: AuthContext,
+    planId: string,
+    write: PlanWrite<T>,
+  ): Promise<{ access: PlanAccess; live: LivePlan; result: T }> {
     const access = await this.writeAccess(ctx, planId);
-    if (dto.recommendationIds) {
-      const own = new Set(access.access.coalition.recommendationIds.map(String));
-      const foreign = dto.recommendationIds.filter((id) => !own.has(id));
-      if (foreign.length) {
-        throw AccordError.invalidField(
-          'recommendationIds',
-          `recommendationIds may only name recommendations of this coalition (not ${foreign.join(', ')})`,
-        );
-      }
-    }
-    const live = await this.documents.get(planId);
+    await write.check?.(access);
+    const live = await this.documents.current(planId);
+    const result = await this.documents.change(live, write.edit);
+    const [action, data] = write.audit(result);
+    await this.audit(ctx, access.plan, action, data);
+    return { access, live, result };
+  }
+
+  async update(ctx: AuthContext, planId: string, dto: UpdatePlanDto): Promise<PlanView> {
     const fields = definedFields(dto as RecordInput);
-    await this.documents.change(live, (plan) => editRecord('plan', plan, fields));
+    const { access, live } = await this.write(ctx, planId, {
+      check: (access) => {
+        const own = new Set(access.access.coalition.recommendationIds.map(String));
+        const foreign = (dto.recommendationIds ?? []).filter((id) => !own.has(id));
+        if (foreign.length) {
+          throw AccordError.invalidField(
+            'recommendationIds',
+            `recommendationIds may only name recommendations of this coalition (not ${foreign.join(', ')})`,
+          );
+        }
+      },
+      edit: (plan) => editRecord('plan', plan, fields),
+      audit: () => ['plan.edited', { fields: Object.keys(fields) }],
+    });
     if (fields.title !== undefined) await this.documents.refreshRecord(live);
-    await this.audit(ctx, access.plan, 'plan.edited', { fields: Object.keys(fields) });
     return this.view(access, live);
   }
 
@@ -275,25 +304,25 @@ export class ActionPlansService {
     where: RecordsRef,
     input: RecordInput & { index?: number },
   ): Promise<Record<string, unknown>> {
-    const access = await this.writeAccess(ctx, planId);
-    await this.assertCoalitionOrganisations(access, where, input);
-    const live = await this.documents.get(planId);
     const { index, ...fields } = input;
     const id = newItemId();
-    const created = await this.documents.change(live, (plan) => {
-      const records = this.recordsOf(plan, where);
-      if (records.length >= RECORD_LIMITS[where.kind]) {
-        throw new AccordError(
-          ErrorCode.CONFLICT,
-          `A list holds at most ${RECORD_LIMITS[where.kind]} ${where.kind}s`,
-        );
-      }
-      const at = Math.min(index ?? records.length, records.length);
-      records.insert(at, [newRecord(where.kind, { ...definedFields(fields), id })]);
-      return projectRecord(where.kind, records.get(at));
+    const { result } = await this.write(ctx, planId, {
+      check: (access) => this.assertCoalitionOrganisations(access, where, fields),
+      edit: (plan) => {
+        const records = this.recordsOf(plan, where);
+        if (records.length >= RECORD_LIMITS[where.kind]) {
+          throw new AccordError(
+            ErrorCode.CONFLICT,
+            `A list holds at most ${RECORD_LIMITS[where.kind]} ${where.kind}s`,
+          );
+        }
+        const at = Math.min(index ?? records.length, records.length);
+        records.insert(at, [newRecord(where.kind, { ...definedFields(fields), id })]);
+        return projectRecord(where.kind, records.get(at));
+      },
+      audit: () => [`plan.${where.kind}.added`, { id, ...refData(where) }],
     });
-    await this.audit(ctx, access.plan, `plan.${where.kind}.added`, { id, ...refData(where) });
-    return created as unknown as Record<string, unknown>;
+    return result as unknown as Record<string, unknown>;
   }
 
   async editRecord(
@@ -303,32 +332,31 @@ export class ActionPlansService {
     id: string,
     input: RecordInput,
   ): Promise<Record<string, unknown>> {
-    const access = await this.writeAccess(ctx, planId);
-    await this.assertCoalitionOrganisations(access, where, input);
-    const live = await this.documents.get(planId);
     const fields = definedFields(input);
-    const edited = await this.documents.change(live, (plan) => {
-      const records = this.recordsOf(plan, where);
-      const record = records.get(this.indexIn(records, where.kind, id));
-      editRecord(where.kind, record, fields);
-      return projectRecord(where.kind, record);
+    const { result } = await this.write(ctx, planId, {
+      check: (access) => this.assertCoalitionOrganisations(access, where, fields),
+      edit: (plan) => {
+        const records = this.recordsOf(plan, where);
+        const record = records.get(this.indexIn(records, where.kind, id));
+        editRecord(where.kind, record, fields);
+        return projectRecord(where.kind, record);
+      },
+      audit: () => [
+        `plan.${where.kind}.edited`,
+        { id, ...refData(where), fields: Object.keys(fields) },
+      ],
     });
-    await this.audit(ctx, access.plan, `plan.${where.kind}.edited`, {
-      id,
-      ...refData(where),
-      fields: Object.keys(fields),
-    });
-    return edited as unknown as Record<string, unknown>;
+    return result as unknown as Record<string, unknown>;
   }
 
   async removeRecord(ctx: AuthContext, planId: string, where: RecordsRef, id: string) {
-    const access = await this.writeAccess(ctx, planId);
-    const live = await this.documents.get(planId);
-    await this.documents.change(live, (plan) => {
-      const records = this.recordsOf(plan, where);
-      records.delete(this.indexIn(records, where.kind, id), 1);
+    await this.write(ctx, planId, {
+      edit: (plan) => {
+        const records = this.recordsOf(plan, where);
+        records.delete(this.indexIn(records, where.kind, id), 1);
+      },
+      audit: () => [`plan.${where.kind}.removed`, { id, ...refData(where) }],
     });
-    await this.audit(ctx, access.plan, `plan.${where.kind}.removed`, { id, ...refData(where) });
   }
 
   async moveRecord(
@@ -338,21 +366,16 @@ export class ActionPlansService {
     id: string,
     index: number,
   ): Promise<{ id: string; index: number }> {
-    const access = await this.writeAccess(ctx, planId);
-    const live = await this.documents.get(planId);
-    const to = await this.documents.change(live, (plan) => {
-      const records = this.recordsOf(plan, where);
-      const from = this.indexIn(records, where.kind, id);
-      const target = Math.min(index, records.length - 1);
-      moveRecord(where.kind, records, from, target);
-      return target;
+    const { result } = await this.write(ctx, planId, {
+      edit: (plan) => {
+        const records = this.recordsOf(plan, where);
+        const target = Math.min(index, records.length - 1);
+        moveRecord(where.kind, records, this.indexIn(records, where.kind, id), target);
+        return target;
+      },
+      audit: (to) => [`plan.${where.kind}.moved`, { id, ...refData(where), index: to }],
     });
-    await this.audit(ctx, access.plan, `plan.${where.kind}.moved`, {
-      id,
-      ...refData(where),
-      index: to,
-    });
-    return { id, index: to };
+    return { id, index: result };
   }
 
   private recordsOf(plan: Y.Map<unknown>, where: RecordsRef): Y.Array<Y.Map<unknown>> {
@@ -375,7 +398,8 @@ export class ActionPlansService {
     return summary;
   }
 
-  private view(access: PlanAccess, live: LivePlan): PlanView {
+  /** The plan as the caller sees it, from the document held in memory. */
+  view(access: PlanAccess, live: LivePlan): PlanView {
     return {
       ...this.summaryOf(access.plan),
       ...projectPlan(live.doc),
@@ -407,8 +431,4 @@ function definedFields(input: RecordInput): RecordInput {
 
 function refData(where: RecordsRef): Record<string, string> {
   return where.kind === 'action' ? {} : { actionId: where.actionId };
-}
-
-function capitalise(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

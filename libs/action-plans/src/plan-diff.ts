@@ -197,6 +197,6 @@ export function diffPlans(from: PlanContent, to: PlanContent): PlanChange[] {
   return changes;
 }
 
-function capitalise(text: string): string {
+export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

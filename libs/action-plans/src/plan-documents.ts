@@ -22,7 +22,7 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { ClientOwner, PlanUpdateRecord } from './action-plan.schema';
+import type { ActionPlanRecord, ClientOwner, PlanUpdateRecord } from './action-plan.schema';
 import { ActionPlansRepository, PlanLogRepository } from './action-plans.repository';
 import { PlanEvents } from './plan-events';
 import { PlanRelay, type RelayMessage } from './plan-relay';
@@ -63,7 +63,8 @@ export class LivePlan {
   snapshotSeq = 0;
   readonly owners = new Map<number, string>();
   readonly pending: PendingWrite[] = [];
-  writing = false;
+  /** The store of pending writes while it runs. */
+  draining?: Promise<void>;
   /** Log operations (append, catch-up, compaction) run one at a time per plan. */
   private chain: Promise<unknown> = Promise.resolve();
   lastChange = Date.now();
@@ -71,7 +72,6 @@ export class LivePlan {
   closed = false;
   /** Awareness client ids each socket has announced (cleared when it leaves). */
   readonly awarenessBySocket = new Map<string, Set<number>>();
-  title = '';
 
   constructor(
     readonly planId: string,
@@ -169,10 +169,6 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     ]);
   }
 
-  isLoaded(planId: string): boolean {
-    return this.live.has(planId);
-  }
-
   /** The plan's document in memory (loaded once, however many ask at the same time). */
   async get(planId: string): Promise<LivePlan> {
     const found = this.live.get(planId);
@@ -191,8 +187,6 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
   private async load(planId: string): Promise<LivePlan> {
     const live = new LivePlan(planId, new Types.ObjectId(planId));
     await this.readLog(live, REMOTE);
-    const record = await this.plans.findById(planId);
-    live.title = record?.title ?? '';
     live.doc.on('update', (update: Uint8Array, origin: unknown) => {
       live.lastChange = Date.now();
       // Changes read from the log or relayed by another node: this node's sockets need them.
@@ -266,9 +260,14 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
       );
   }
 
-  /** Before answering an open with several nodes: what other nodes stored is here too. */
-  async fresh(live: LivePlan): Promise<void> {
+  /**
+   * The plan's document with what every node stored so far (with several nodes, the log is read
+   * after what this node has): for opens and reads.
+   */
+  async current(planId: string): Promise<LivePlan> {
+    const live = await this.get(planId);
     if (this.relay.enabled) await live.serial(() => this.catchUpNow(live));
+    return live;
   }
 
   open(live: LivePlan, stateVector?: Uint8Array): OpenedPlan {
@@ -419,13 +418,12 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     this.events.emit({ type: 'plan.update', planId: live.planId, update, except });
     return new Promise<number>((resolve, reject) => {
       live.pending.push({ update, owners, except, resolve, reject });
-      if (!live.writing) void this.drain(live);
+      live.draining ??= this.drain(live);
     });
   }
 
   /** Stores waiting updates in order, several at once when they queue up behind a write. */
   private async drain(live: LivePlan): Promise<void> {
-    live.writing = true;
     try {
       while (live.pending.length > 0) {
         // A moment to gather what else is on its way: one insert then stores several updates.
@@ -445,7 +443,8 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
         this.relay.publish({ kind: 'update', planId: live.planId, seq, owners }, update);
       }
     } finally {
-      live.writing = false;
+      // At once when the loop ends: an update queued from now on starts a new drain.
+      live.draining = undefined;
     }
     if (live.seq - live.snapshotSeq >= this.config.planCompactAfter) {
       this.compact(live).catch((error: unknown) =>
@@ -492,9 +491,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
 
   /** Waits until nothing is queued or being written for the plan (its memory copy is stored). */
   async settled(live: LivePlan): Promise<void> {
-    while (live.writing || live.pending.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    while (live.draining) await live.draining;
   }
 
   /** Folds the log into a snapshot at the current seq, drops what it replaces, refreshes the title. */
@@ -511,13 +508,12 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
   }
 
   /** Copies the title (and when it was edited) from the document to the plan record, for lists. */
-  async refreshRecord(live: LivePlan): Promise<void> {
+  async refreshRecord(live: LivePlan): Promise<ActionPlanRecord | null> {
     const title = (planMap(live.doc).get('title') as Y.Text | undefined)?.toJSON().trim() ?? '';
     const shown = title.slice(0, 300) || 'Untitled plan';
-    await this.locks.withLock(planLockKey(live.planId), async () => {
-      await this.plans.update(live.id, { title: shown, editedAt: new Date(live.lastChange) });
-    });
-    live.title = shown;
+    return this.locks.withLock(planLockKey(live.planId), () =>
+      this.plans.update(live.id, { title: shown, editedAt: new Date(live.lastChange) }),
+    );
   }
 
   private onRelayed({ header, payload }: RelayMessage): void {
@@ -549,7 +545,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     const now = Date.now();
     for (const live of this.live.values()) {
       const idle = now - live.lastChange >= this.idleMs;
-      if (idle && live.seq > live.snapshotSeq && !live.writing) {
+      if (idle && live.seq > live.snapshotSeq && !live.draining) {
         this.compact(live).catch((error: unknown) =>
           this.logger.warn({ err: error, planId: live.planId }, 'idle plan compaction failed'),
         );
@@ -557,18 +553,12 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
         this.holders(live.planId) === 0 &&
         now - live.lastUse >= 2 * this.idleMs &&
         now - live.lastChange >= 2 * this.idleMs &&
-        !live.writing &&
-        live.pending.length === 0 &&
+        !live.draining &&
         live.seq === live.snapshotSeq
       ) {
         this.evict(live);
       }
     }
-  }
-
-  /** How many plan documents this node holds in memory. */
-  get loadedCount(): number {
-    return this.live.size;
   }
 
   private evict(live: LivePlan): void {

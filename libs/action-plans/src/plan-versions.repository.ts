@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isDuplicateKeyError, skipFor } from '@accord/core';
+import { isDuplicateKeyError, isObjectIdString, skipFor } from '@accord/core';
 import { Model, trusted, Types } from 'mongoose';
 import {
   PlanEndorsement,
@@ -8,9 +8,11 @@ import {
   PlanVersion,
   type PlanVersionRecord,
 } from './action-plan.schema';
-import { bytesOf } from './action-plans.repository';
 
 export type NewVersion = Omit<PlanVersion, 'number' | 'nameKey' | 'createdAt'>;
+
+/** A version as it is read: everything but the document bytes. */
+export type VersionSummary = Omit<PlanVersionRecord, 'state'>;
 
 /** Folds a version name for uniqueness: case and runs of spaces do not make a new name. */
 export function versionNameKey(name: string): string {
@@ -55,29 +57,30 @@ export class PlanVersionsRepository {
     throw new Error('Could not number a new plan version');
   }
 
-  async findById(planId: Types.ObjectId, id: string): Promise<PlanVersionRecord | null> {
-    if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) return null;
-    const record = await this.versions
+  /** A version without its document bytes (views, diffs and restores read its content). */
+  async findById(planId: Types.ObjectId, id: string): Promise<VersionSummary | null> {
+    if (!isObjectIdString(id)) return null;
+    return this.versions
       .findOne({ _id: new Types.ObjectId(id), planId })
-      .lean<PlanVersionRecord>()
+      .select({ state: 0 })
+      .lean<VersionSummary>()
       .exec();
-    return record && { ...record, state: bytesOf(record.state) };
   }
 
-  async latest(planId: Types.ObjectId): Promise<PlanVersionRecord | null> {
-    const record = await this.versions
+  async latest(planId: Types.ObjectId): Promise<VersionSummary | null> {
+    return this.versions
       .findOne({ planId })
       .sort({ number: -1 })
-      .lean<PlanVersionRecord>()
+      .select({ state: 0 })
+      .lean<VersionSummary>()
       .exec();
-    return record && { ...record, state: bytesOf(record.state) };
   }
 
   /** Versions newest first, without their document bytes. */
   async list(
     planId: Types.ObjectId,
     page: { page: number; limit: number },
-  ): Promise<{ items: Omit<PlanVersionRecord, 'state'>[]; total: number }> {
+  ): Promise<{ items: VersionSummary[]; total: number }> {
     const [items, total] = await Promise.all([
       this.versions
         .find({ planId })
@@ -85,19 +88,19 @@ export class PlanVersionsRepository {
         .sort({ number: -1 })
         .skip(skipFor(page))
         .limit(page.limit)
-        .lean<Omit<PlanVersionRecord, 'state'>[]>()
+        .lean<VersionSummary[]>()
         .exec(),
       this.versions.countDocuments({ planId }).exec(),
     ]);
     return { items, total };
   }
 
-  async namesOf(ids: Types.ObjectId[]): Promise<Map<string, Omit<PlanVersionRecord, 'state'>>> {
+  async namesOf(ids: Types.ObjectId[]): Promise<Map<string, VersionSummary>> {
     if (ids.length === 0) return new Map();
     const found = await this.versions
       .find({ _id: trusted({ $in: ids }) })
       .select({ state: 0 })
-      .lean<Omit<PlanVersionRecord, 'state'>[]>()
+      .lean<VersionSummary[]>()
       .exec();
     return new Map(found.map((v) => [v._id.toString(), v]));
   }

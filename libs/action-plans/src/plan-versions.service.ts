@@ -4,7 +4,7 @@ import { AccordError, DocumentLocks, ErrorCode, type Page, toPage } from '@accor
 import { OrganisationsService } from '@accord/organisations';
 import { Types } from 'mongoose';
 import * as Y from 'yjs';
-import type { PlanEndorsementRecord, PlanStatus, PlanVersionRecord } from './action-plan.schema';
+import type { PlanEndorsementRecord, PlanStatus } from './action-plan.schema';
 import { ActionPlansRepository } from './action-plans.repository';
 import {
   ActionPlansService,
@@ -19,7 +19,7 @@ import { planLockKey, PlanDocuments } from './plan-documents';
 import { editRecord } from './plan-editor';
 import { PlanEvents } from './plan-events';
 import { type PlanContent, projectPlan, type RecordInput } from './plan-shape';
-import { PlanVersionsRepository } from './plan-versions.repository';
+import { PlanVersionsRepository, type VersionSummary } from './plan-versions.repository';
 
 export const VERSION_NOT_FOUND = 'Version not found';
 
@@ -70,7 +70,7 @@ export const PLAN_TRANSITIONS: Record<PlanStatus, PlanStatus[]> = {
   published: ['draft'],
 };
 
-function toVersionView(version: Omit<PlanVersionRecord, 'state'>): VersionView {
+function toVersionView(version: VersionSummary): VersionView {
   return {
     id: version._id.toString(),
     planId: version.planId.toString(),
@@ -109,8 +109,7 @@ export class PlanVersionsService {
     if (!PlanAccessPolicy.canNameVersion(access.access.role)) {
       throw AccordError.forbidden('Observers cannot name versions');
     }
-    const live = await this.documents.get(planId);
-    await this.documents.fresh(live);
+    const live = await this.documents.current(planId);
     await this.documents.settled(live);
     const version = await this.versions.create({
       planId: access.plan._id,
@@ -153,20 +152,19 @@ export class PlanVersionsService {
    * document (history is kept; live editors see the change like any other).
    */
   async restore(ctx: AuthContext, planId: string, versionId: string): Promise<PlanView> {
-    const access = await this.plans.writeAccess(ctx, planId);
-    const version = await this.requireVersion(access, versionId);
-    const live = await this.documents.get(planId);
-    await this.documents.fresh(live);
-    await this.documents.change(live, (plan) =>
-      editRecord('plan', plan, version.content as RecordInput),
-    );
-    await this.documents.refreshRecord(live);
-    await this.plans.audit(ctx, access.plan, 'plan.version.restored', {
-      versionId: version._id.toString(),
-      number: version.number,
-      name: version.name,
+    let version: VersionSummary | undefined;
+    const { access, live } = await this.plans.write(ctx, planId, {
+      check: async (access) => {
+        version = await this.requireVersion(access, versionId);
+      },
+      edit: (plan) => editRecord('plan', plan, version?.content as RecordInput),
+      audit: () => [
+        'plan.version.restored',
+        { versionId: version?._id.toString(), number: version?.number, name: version?.name },
+      ],
     });
-    return this.plans.get(ctx, planId);
+    const plan = (await this.documents.refreshRecord(live)) ?? access.plan;
+    return this.plans.view({ ...access, plan }, live);
   }
 
   /** What changed from one version to another (or to the plan as it is now). */
@@ -178,14 +176,13 @@ export class PlanVersionsService {
   ): Promise<PlanChanges> {
     const access = await this.plans.access(ctx, planId);
     const from = await this.requireVersion(access, fromId);
-    let to: PlanVersionRecord | null = null;
+    let to: VersionSummary | null = null;
     let content: PlanContent;
     if (toId && toId !== 'current') {
       to = await this.requireVersion(access, toId);
       content = to.content as unknown as PlanContent;
     } else {
-      const live = await this.documents.get(planId);
-      await this.documents.fresh(live);
+      const live = await this.documents.current(planId);
       content = projectPlan(live.doc);
     }
     return {
@@ -311,9 +308,8 @@ export class PlanVersionsService {
     const [versions, organisations, live] = await Promise.all([
       this.versions.namesOf(endorsements.map((e) => e.versionId)),
       this.organisations.findByIds(endorsements.map((e) => e.organisationId)),
-      this.documents.get(planId),
+      this.documents.current(planId),
     ]);
-    await this.documents.fresh(live);
     const now = projectPlan(live.doc);
     const names = new Map(organisations.map((o) => [o._id.toString(), o.name]));
     return endorsements.map((e) => {

@@ -19,11 +19,10 @@ import {
   type DomainEvent,
   DomainEvents,
 } from '@accord/core';
-import { type Ack, ok, userChannel, WsAckExceptionFilter } from '@accord/rooms';
+import { type Ack, ok, runGuarded, userChannel, WsAckExceptionFilter } from '@accord/rooms';
 import type { Server, Socket } from 'socket.io';
 import { ActionPlansService } from './action-plans.service';
-import { isFrozen, PlanAccessPolicy } from './plan-access.policy';
-import { ActionPlansRepository } from './action-plans.repository';
+import { isFrozen } from './plan-access.policy';
 import { OpenPlanDto, PlanRefDto, PlanUpdateDto } from './dto/action-plan.dto';
 import { PlanDocuments } from './plan-documents';
 import { type PlanEvent, PlanEvents } from './plan-events';
@@ -73,7 +72,6 @@ export class PlansGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   constructor(
     @Inject(ActionPlansService) private readonly plans: ActionPlansService,
-    @Inject(ActionPlansRepository) private readonly records: ActionPlansRepository,
     @Inject(PlanDocuments) private readonly documents: PlanDocuments,
     @Inject(PlanEvents) private readonly events: PlanEvents,
     @Inject(DomainEvents) private readonly domainEvents: DomainEvents,
@@ -85,18 +83,12 @@ export class PlansGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     this.documents.countHolders(
       (planId) => this.server.sockets.adapter.rooms.get(planChannel(planId))?.size ?? 0,
     );
-    this.events.events$.subscribe((event) => {
-      try {
-        this.onPlanEvent(event);
-      } catch (error) {
-        this.logger.error({ err: error, event: event.type }, 'a plan broadcast failed');
-      }
-    });
-    this.domainEvents.events$.subscribe((event) => {
-      this.onDomainEvent(event).catch((error: unknown) =>
-        this.logger.error({ err: error, event: event.type }, 'plan revocation failed'),
-      );
-    });
+    this.events.events$.subscribe((event) =>
+      runGuarded(this.logger, event.type, () => this.onPlanEvent(event)),
+    );
+    this.domainEvents.events$.subscribe((event) =>
+      runGuarded(this.logger, event.type, () => this.onDomainEvent(event)),
+    );
   }
 
   handleConnection(socket: PlanSocket): void {
@@ -212,12 +204,11 @@ export class PlansGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
           s.emit('plan:closed', { planId, reason: 'membership_ended' });
           continue;
         }
-        const plan = await this.records.findById(planId);
         const role = event.to as CoalitionRole;
         s.emit('plan:access', {
           planId,
           role,
-          readOnly: !plan || PlanAccessPolicy.whyReadOnly(role, plan.status) !== null,
+          readOnly: await this.plans.readOnlyFor(planId, role),
         });
       }
     }

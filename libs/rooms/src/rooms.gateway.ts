@@ -56,7 +56,7 @@ import {
   RoomsService,
   type SyncResult,
 } from './rooms.service';
-import { type Ack, ok } from './ws-ack';
+import { type Ack, ok, runGuarded } from './ws-ack';
 import { WsAckExceptionFilter } from './ws-exception.filter';
 
 /** A typing indicator is relayed at most this often per person and room (stops always pass). */
@@ -103,10 +103,10 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   afterInit(): void {
     this.events.events$.subscribe((event) =>
-      this.guarded(event.type, () => this.onRoomEvent(event)),
+      runGuarded(this.logger, event.type, () => this.onRoomEvent(event)),
     );
     this.domainEvents.events$.subscribe((event) =>
-      this.guarded(event.type, () => this.onDomainEvent(event)),
+      runGuarded(this.logger, event.type, () => this.onDomainEvent(event)),
     );
   }
 
@@ -430,13 +430,6 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     const found = await Promise.race([everywhere, late]);
     clearTimeout(timer);
     return found ?? this.server.local.in(channel).fetchSockets();
-  }
-
-  /** Runs an event handler; a failure is logged, never thrown into the shared event stream. */
-  private guarded(what: string, work: () => Promise<void>): void {
-    work().catch((error: unknown) =>
-      this.logger.error({ err: error, event: what }, 'a realtime broadcast failed'),
-    );
   }
 }
 

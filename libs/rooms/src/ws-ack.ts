@@ -1,4 +1,4 @@
-import { AccordError, ErrorCode } from '@accord/core';
+import { AccordError, type AccordLogger, ErrorCode } from '@accord/core';
 
 /** The ack of every client event: `{ ok: true, data }` or `{ ok: false, error: { code, message } }`. */
 export type Ack<T> =
@@ -29,4 +29,22 @@ export function ackError(
     },
     unexpected: true,
   };
+}
+
+/**
+ * Runs a handler of the shared event streams (domain and realtime events): a failure is logged,
+ * never thrown into the stream (which would end it for every subscriber).
+ */
+export function runGuarded(
+  logger: AccordLogger,
+  what: string,
+  work: () => Promise<void> | void,
+): void {
+  const fail = (error: unknown) =>
+    logger.error({ err: error, event: what }, 'a realtime broadcast failed');
+  try {
+    work()?.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
 }
