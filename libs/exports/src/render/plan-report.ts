@@ -1,0 +1,164 @@
+/**
+ * Everything an export shows, resolved on the API's event loop (database reads, authorization)
+ * and handed to a render worker as plain data: renderers never read the database, so a worker
+ * can lay a plan out while live rooms keep answering.
+ *
+ * This file is shared by every renderer and by the worker: it imports nothing but types.
+ */
+
+export const STAKEHOLDER_LABELS: Record<string, string> = {
+  state: 'State',
+  ngo: 'NGO',
+  business: 'Business',
+  union: 'Trade union',
+  academia: 'Academia',
+  intergovernmental: 'Intergovernmental',
+  nhri: 'National human rights institution',
+  other: 'Other',
+};
+
+export const ACTION_STATUS_LABELS: Record<string, string> = {
+  not_started: 'Not started',
+  limited: 'Limited',
+  substantial: 'Substantial',
+  completed: 'Completed',
+};
+
+export const MILESTONE_STATUS_LABELS: Record<string, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  completed: 'Completed',
+};
+
+export const PLAN_STATUS_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  in_review: 'In review',
+  endorsed: 'Endorsed',
+  published: 'Published',
+};
+
+export interface ReportOrganisation {
+  id: string;
+  name: string;
+  stakeholderType: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+export interface ReportRecommendation {
+  id: string;
+  /** e.g. WP1515-49; null when the recommendation no longer exists in the catalogue. */
+  code: string | null;
+  text: string;
+  theme: string | null;
+  source: { document: string; paragraph: string } | null;
+  sdgTargets: string[];
+}
+
+export interface ReportMilestone {
+  id: string;
+  title: string;
+  /** Calendar date YYYY-MM-DD, or null. */
+  due: string | null;
+  status: string;
+}
+
+export interface ReportIndicator {
+  id: string;
+  name: string;
+  baseline: string | number | null;
+  target: string | number | null;
+  unit: string | null;
+}
+
+export interface ReportAction {
+  id: string;
+  title: string;
+  description: string;
+  leadOrganisationId: string | null;
+  supportingOrganisationIds: string[];
+  /** Calendar dates YYYY-MM-DD, or null. */
+  startDate: string | null;
+  endDate: string | null;
+  status: string;
+  budget: string | null;
+  milestones: ReportMilestone[];
+  indicators: ReportIndicator[];
+}
+
+/** The plan's content exactly as its JSON projection (the same shape as REST reads). */
+export interface ReportContent {
+  title: string;
+  problem: string;
+  baseline: string;
+  objective: string;
+  recommendationIds: string[];
+  sdgTargets: string[];
+  actions: ReportAction[];
+}
+
+export interface ReportEndorsement {
+  organisationId: string;
+  organisationName: string;
+  versionId: string;
+  versionNumber: number | null;
+  versionName: string | null;
+  /** ISO 8601. */
+  endorsedAt: string;
+  /** The plan's content has changed since the endorsed version. */
+  stale: boolean;
+}
+
+export interface PlanReport {
+  /** ISO 8601: when the export was made. */
+  generatedAt: string;
+  plan: {
+    id: string;
+    status: string;
+    createdAt: string;
+    editedAt: string | null;
+  };
+  coalition: { id: string; name: string; purpose: string };
+  /** The named version exported, or null for the plan as it is now. */
+  version: { id: string; number: number; name: string; createdAt: string } | null;
+  content: ReportContent;
+  /** content.recommendationIds resolved, in the same order. */
+  recommendations: ReportRecommendation[];
+  /**
+   * Every organisation the export names, by id: the coalition's member organisations and any
+   * organisation an action or endorsement names (an organisation that left stays named).
+   */
+  organisations: Record<string, ReportOrganisation>;
+  /** Ids of the coalition's member organisations (people are never listed, only organisations). */
+  memberOrganisationIds: string[];
+  /** Member organisations by stakeholder type (every type, 0 when none). */
+  stakeholderMix: Record<string, number>;
+  endorsements: ReportEndorsement[];
+}
+
+/** The organisation's name, or a placeholder naming the id when it is unknown. */
+export function organisationName(report: PlanReport, id: string | null): string {
+  if (!id) return '';
+  return report.organisations[id]?.name ?? `Unknown organisation (${id})`;
+}
+
+/** "27 November 2026" for a calendar date or an ISO timestamp (UTC). */
+export function formatDate(value: string | null): string {
+  if (!value) return '';
+  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return value;
+  return date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/** The cover's version line: "Version 3 “Ministry draft”, 27 November 2026" or the live plan's. */
+export function versionLine(report: PlanReport): string {
+  if (report.version) {
+    return `Version ${report.version.number} “${report.version.name}”, ${formatDate(report.version.createdAt)}`;
+  }
+  return `Current text, ${formatDate(report.plan.editedAt ?? report.plan.createdAt)}`;
+}
