@@ -18,6 +18,7 @@ import { RecommendationsModule } from '@accord/recommendations';
 import { CoalitionsModule } from '@accord/coalitions';
 import { RoomsModule } from '@accord/rooms';
 import { ActionPlansModule } from '@accord/action-plans';
+import { ExportsModule } from '@accord/exports';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         CoalitionsModule,
         RoomsModule,
         ActionPlansModule,
+        ExportsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

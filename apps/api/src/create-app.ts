@@ -11,6 +11,8 @@ import {
   ErrorCode,
   PinoNestLogger,
   type RequestWithCorrelation,
+  PLAN_IMPORT_LIMIT_BYTES,
+  PLAN_IMPORT_ROUTE,
   UPLOAD_LIMIT_BYTES,
   UPLOAD_ROUTES,
 } from '@accord/core';
@@ -57,6 +59,7 @@ export async function createAccordApp(
     express.json({ limit: UPLOAD_LIMIT_BYTES }),
     express.text({ type: UPLOAD_TEXT_TYPES, limit: UPLOAD_LIMIT_BYTES }),
   );
+  app.use(PLAN_IMPORT_ROUTE, express.json({ limit: PLAN_IMPORT_LIMIT_BYTES }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
   app.useWebSocketAdapter(new AccordIoAdapter(app, config, app.get(AuthService), logger));

@@ -67,6 +67,12 @@ export interface PlanWrite<T> {
   audit: (result: T) => [string, Record<string, unknown>];
 }
 
+/** A plan about to be created: its first content and the audit entry (action, data). */
+export interface NewPlan {
+  content: Partial<PlanContent>;
+  audit: [string, Record<string, unknown>];
+}
+
 export interface PlanOpening {
   planId: string;
   coalitionId: string;
@@ -136,20 +142,36 @@ export class ActionPlansService {
   }
 
   async create(ctx: AuthContext, coalitionId: string, dto: CreatePlanDto): Promise<PlanView> {
+    return this.createWith(ctx, coalitionId, (access) => ({
+      content: {
+        title: dto.title,
+        recommendationIds: access.coalition.recommendationIds.map(String),
+      },
+      audit: ['plan.created', { title: dto.title }],
+    }));
+  }
+
+  /**
+   * A new plan in a coalition whose content `build` makes once the caller may create plans
+   * there (it may check more and throw: nothing is stored then). Used by create and import.
+   */
+  async createWith(
+    ctx: AuthContext,
+    coalitionId: string,
+    build: (access: CoalitionAccess) => Promise<NewPlan> | NewPlan,
+  ): Promise<PlanView> {
     const access = await this.coalitions.accessWith(
       ctx,
       coalitionId,
       PlanAccessPolicy.canCreate,
       'Only members of this coalition (not observers) can create action plans',
     );
-    const coalition = access.coalition;
-    const doc = createPlanDoc({
-      title: dto.title,
-      recommendationIds: coalition.recommendationIds.map(String),
-    });
+    const { content, audit } = await build(access);
+    const doc = createPlanDoc(content);
+    const projection = projectPlan(doc);
     const plan = await this.plans.create({
-      coalitionId: coalition._id,
-      title: dto.title,
+      coalitionId: access.coalition._id,
+      title: projection.title,
       createdBy: new Types.ObjectId(ctx.userId),
     });
     try {
@@ -158,10 +180,9 @@ export class ActionPlansService {
       await this.plans.delete(plan._id);
       throw error;
     }
-    await this.audit(ctx, plan, 'plan.created', { title: dto.title });
-    const content = projectPlan(doc);
+    await this.audit(ctx, plan, ...audit);
     doc.destroy();
-    return { ...this.summaryOf(plan), ...content, seq: 0, readOnly: false };
+    return { ...this.summaryOf(plan), ...projection, seq: 0, readOnly: false };
   }
 
   async list(

@@ -14,3 +14,4 @@ export * from './plan-diff';
 export * from './plan-versions.service';
 export * from './plan-versions.repository';
 export * from './plan-access.policy';
+export * from './plan-content-check';

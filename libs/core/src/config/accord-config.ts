@@ -43,6 +43,8 @@ const ENV_NAMES = {
   loginThrottleWindowSeconds: 'LOGIN_THROTTLE_WINDOW_SECONDS',
   planCompactAfter: 'PLAN_COMPACT_AFTER',
   planIdleSeconds: 'PLAN_IDLE_SECONDS',
+  exportWorkers: 'EXPORT_WORKERS',
+  exportTimeoutSeconds: 'EXPORT_TIMEOUT_SECONDS',
 } as const satisfies Record<string, string>;
 
 type SettingName = keyof typeof ENV_NAMES;
@@ -155,6 +157,18 @@ export class AccordConfig {
   @IsInt({ message: 'must be a whole number of seconds' })
   planIdleSeconds = 30;
 
+  /** Worker threads that render exports (PDF, Word, spreadsheets…) off the API's event loop. */
+  @Min(1, { message: 'must be between 1 and 16' })
+  @Max(16, { message: 'must be between 1 and 16' })
+  @IsInt({ message: 'must be a whole number' })
+  exportWorkers = 1;
+
+  /** An export that takes longer is stopped (its worker replaced) and answered with an error. */
+  @Min(5, { message: 'must be between 5 and 600' })
+  @Max(600, { message: 'must be between 5 and 600' })
+  @IsInt({ message: 'must be a whole number of seconds' })
+  exportTimeoutSeconds = 60;
+
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
   }
@@ -186,6 +200,8 @@ const INTEGER_SETTINGS: SettingName[] = [
   'loginThrottleWindowSeconds',
   'planCompactAfter',
   'planIdleSeconds',
+  'exportWorkers',
+  'exportTimeoutSeconds',
 ];
 const LIST_SETTINGS: SettingName[] = ['corsOrigins', 'adminEmails'];
 

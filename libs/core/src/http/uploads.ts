@@ -7,3 +7,10 @@ export const UPLOAD_LIMIT_BYTES = 5 * 1024 * 1024;
  * limit and lets their media types through.
  */
 export const UPLOAD_ROUTES = ['/api/recommendations/import'];
+
+/**
+ * A plan import takes a plan's JSON export as the body: larger than other JSON bodies, since a
+ * plan may hold up to 1,000 actions with long descriptions.
+ */
+export const PLAN_IMPORT_ROUTE = '/api/coalitions/:coalitionId/action-plans/import';
+export const PLAN_IMPORT_LIMIT_BYTES = 25 * 1024 * 1024;

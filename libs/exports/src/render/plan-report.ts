@@ -117,6 +117,8 @@ export interface PlanReport {
     status: string;
     createdAt: string;
     editedAt: string | null;
+    /** The plan's change number (its document's stored updates): it only grows. */
+    seq: number;
   };
   coalition: { id: string; name: string; purpose: string };
   /** The named version exported, or null for the plan as it is now. */

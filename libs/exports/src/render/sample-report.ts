@@ -98,6 +98,7 @@ export function samplePlanReport(options: { actions?: number } = {}): PlanReport
       status: 'in_review',
       createdAt: '2026-10-01T08:00:00.000Z',
       editedAt: '2026-11-27T16:45:00.000Z',
+      seq: 1234,
     },
     coalition: {
       id: '64d000000000000000000001',

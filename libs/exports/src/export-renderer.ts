@@ -1,0 +1,87 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { AccordConfig, AccordError, ErrorCode } from '@accord/core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { ExportFormat } from './render/formats';
+import type { PlanReport } from './render/plan-report';
+import type { RenderTask } from './render/render.worker';
+
+/** Exports waiting for a worker beyond this many are refused (503, try again shortly). */
+const MAX_QUEUED_PER_WORKER = 8;
+
+/**
+ * Renders exports in worker threads (piscina), so laying out a 500-action PDF never stalls the
+ * API's event loop: live rooms and plan editing keep answering meanwhile. A render that takes
+ * longer than EXPORT_TIMEOUT_SECONDS is stopped and its worker replaced.
+ */
+@Injectable()
+export class ExportRenderer implements OnModuleDestroy {
+  private pool: Piscina<RenderTask, Uint8Array> | null = null;
+
+  constructor(@Inject(AccordConfig) private readonly config: AccordConfig) {}
+
+  async render(format: ExportFormat, report: PlanReport): Promise<Buffer> {
+    const pool = this.workers();
+    if (pool.queueSize >= pool.options.maxQueue) {
+      throw new AccordError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'Too many exports are being prepared right now; try again in a few seconds',
+        { retryAfterSeconds: 5 },
+      );
+    }
+    try {
+      const bytes = await pool.run(
+        { format, report },
+        { signal: AbortSignal.timeout(this.config.exportTimeoutSeconds * 1000) },
+      );
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        (error.name === 'AbortError' || error.name === 'TimeoutError')
+      ) {
+        throw new AccordError(
+          ErrorCode.SERVICE_UNAVAILABLE,
+          `The ${format.toUpperCase()} export took longer than ${this.config.exportTimeoutSeconds} s and was stopped; try again later`,
+          { retryAfterSeconds: 30, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
+  }
+
+  /** Started on first use: an API that never exports never starts a worker. */
+  private workers(): Piscina<RenderTask, Uint8Array> {
+    if (!this.pool) {
+      const threads = this.config.exportWorkers;
+      this.pool = new Piscina<RenderTask, Uint8Array>({
+        ...workerEntry(),
+        minThreads: 0,
+        maxThreads: threads,
+        maxQueue: threads * MAX_QUEUED_PER_WORKER,
+        idleTimeout: 60_000,
+      });
+    }
+    return this.pool;
+  }
+}
+
+/**
+ * The worker's file: the compiled JavaScript in a build; from the TypeScript sources (tests,
+ * `ts` runs) the worker compiles its modules with @swc-node/register, as jest does for the rest.
+ */
+function workerEntry(): { filename: string; execArgv?: string[] } {
+  const compiled = join(__dirname, 'render', 'render.worker.js');
+  if (existsSync(compiled)) return { filename: compiled };
+  return {
+    filename: join(__dirname, 'render', 'render.worker.ts'),
+    execArgv: ['--require', '@swc-node/register'],
+  };
+}
