@@ -38,6 +38,9 @@ import type {
   RecommendationQuery,
   CreateOrganisationInput,
   ErrorBody,
+  ExportedFile,
+  ExportFormat,
+  ImportedPlan,
   Health,
   Me,
   Organisation,
@@ -162,6 +165,32 @@ export class AccordClient {
       }
     }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  /** A file download: its bytes as they are (errors still come as AccordApiError). */
+  private async download(path: string, query: Query): Promise<ExportedFile> {
+    const url = new URL(`/api${path}`, this.options.baseUrl);
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { ...this.options.headers };
+    if (this.options.accessToken) headers.authorization = `Bearer ${this.options.accessToken}`;
+    const response = await this.fetchImpl(url, { method: 'GET', headers });
+    if (response.status >= 400) {
+      const text = await response.text();
+      let body: ErrorBody;
+      try {
+        body = JSON.parse(text) as ErrorBody;
+      } catch {
+        body = { statusCode: response.status, code: 'UNKNOWN', message: text };
+      }
+      throw new AccordApiError(response.status, body, response.headers);
+    }
+    return {
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      fileName: fileNameOf(response.headers.get('content-disposition')),
+      bytes: new Uint8Array(await response.arrayBuffer()),
+    };
   }
 
   private async call<T>(
@@ -444,6 +473,20 @@ export class AccordClient {
         body: versionId === undefined ? { organisationId } : { organisationId, versionId },
       }),
     endorsements: (id: string) => this.call<PlanEndorsement[]>('GET', planPath(id, 'endorsements')),
+    /** The plan (or one named version of it) as a file. */
+    export: (id: string, format: ExportFormat, options: { version?: string } = {}) =>
+      this.download(planPath(id, 'export'), { format, version: options.version }),
+    /** A new draft plan in the coalition from a plan's JSON export (`unmatched`: refuse | drop). */
+    import: (
+      coalitionId: string,
+      exported: unknown,
+      options: { unmatched?: 'refuse' | 'drop' } = {},
+    ) =>
+      this.call<ImportedPlan>(
+        'POST',
+        `/coalitions/${encodeURIComponent(coalitionId)}/action-plans/import`,
+        { body: exported, query: { unmatched: options.unmatched } },
+      ),
     moveIndicator: (id: string, actionId: string, indicatorId: string, index: number) =>
       this.call<{ id: string; index: number }>(
         'POST',
@@ -451,6 +494,14 @@ export class AccordClient {
         { body: { index } },
       ),
   };
+}
+
+/** The readable `filename*` of a Content-Disposition header, else its plain `filename`. */
+function fileNameOf(disposition: string | null): string {
+  if (!disposition) return '';
+  const extended = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (extended) return decodeURIComponent(extended[1]);
+  return /filename="([^"]*)"/i.exec(disposition)?.[1] ?? '';
 }
 
 function planPath(id: string, ...parts: string[]): string {

@@ -313,6 +313,27 @@ export interface ActionPlan extends Omit<PlanSummary, 'title'>, PlanContent {
   readOnly: boolean;
 }
 
+export type ExportFormat = 'pdf' | 'docx' | 'md' | 'csv' | 'xlsx' | 'json' | 'ics';
+
+/** A downloaded export: the file's bytes with its media type and the name the server gave it. */
+export interface ExportedFile {
+  contentType: string;
+  /** From Content-Disposition (the readable filename*, else the ASCII filename). */
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/** A plan made from a JSON export, with what the import took and left out. */
+export interface ImportedPlan extends ActionPlan {
+  imported: {
+    actions: number;
+    milestones: number;
+    indicators: number;
+    droppedRecommendations: string[];
+    droppedOrganisations: string[];
+  };
+}
+
 export type PlanFieldsInput = Partial<
   Pick<
     PlanContent,
