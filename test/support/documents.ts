@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 
@@ -8,48 +10,72 @@ import JSZip from 'jszip';
  */
 
 export interface PdfText {
-  pages: string[];
+  numPages: number;
   info: Record<string, unknown>;
+  /** Each page's text, whitespace collapsed. */
+  pages: string[];
+  /** Every page's text, joined by spaces. */
+  text: string;
 }
 
-// pdf.js ships as ES modules only; it runs in a child node process, outside jest's module system.
-const PDF_SCRIPT = `
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+/**
+ * pdf.js is ESM-only and jest runs CommonJS, so it runs in a child `node` process (outside jest's
+ * module registry) with this script, which reads the PDF from stdin and prints its metadata and
+ * text as JSON. pdf.js 6 expects Node 22 (Promise.withResolvers); the polyfill lets it run on 20.
+ */
+const EXTRACT = `
+Promise.withResolvers ??= () => {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
+};
+const { getDocument } = await import(process.argv[1]);
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
-const pdf = await getDocument({ data: new Uint8Array(Buffer.concat(chunks)), useSystemFonts: false, isEvalSupported: false }).promise;
+const doc = await getDocument({ data: new Uint8Array(Buffer.concat(chunks)), isEvalSupported: false, verbosity: 0 }).promise;
+const { info } = await doc.getMetadata();
 const pages = [];
-for (let n = 1; n <= pdf.numPages; n++) {
-  const page = await pdf.getPage(n);
-  const content = await page.getTextContent();
-  let text = '';
-  for (const item of content.items) text += item.str + (item.hasEOL ? '\\n' : '');
-  pages.push(text);
+for (let n = 1; n <= doc.numPages; n++) {
+  const page = await doc.getPage(n);
+  const { items } = await page.getTextContent();
+  pages.push(items.map((item) => item.str + (item.hasEOL ? '\\n' : '')).join(''));
 }
-const meta = await pdf.getMetadata();
-process.stdout.write(JSON.stringify({ pages, info: meta.info }));
+process.stdout.write(JSON.stringify({ numPages: doc.numPages, info, pages }));
 `;
 
-/** The fonts a PDF embeds, by their FontName (subset tags removed), e.g. NotoSansArabic-Regular. */
-export function pdfEmbeddedFonts(bytes: Uint8Array): string[] {
-  const text = Buffer.from(bytes).toString('latin1');
-  const names = [...text.matchAll(/\/FontName\s*\/(?:[A-Z]{6}\+)?([A-Za-z0-9-]+)/g)].map((m) => m[1]);
-  return [...new Set(names)].sort();
-}
+const PDFJS = pathToFileURL(
+  join(dirname(require.resolve('pdfjs-dist/package.json')), 'legacy/build/pdf.mjs'),
+).href;
 
-export function pdfText(bytes: Uint8Array): Promise<PdfText> {
+/** The text and metadata of a PDF as pdf.js (a browser's PDF viewer) reads them. */
+export function pdfText(pdf: Uint8Array): Promise<PdfText> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      ['--input-type=module', '-e', PDF_SCRIPT],
-      { cwd: process.cwd(), maxBuffer: 256 * 1024 * 1024 },
+      ['--input-type=module', '-e', EXTRACT, PDFJS],
+      { maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`pdf.js could not read the PDF: ${stderr || error.message}`));
-        else resolve(JSON.parse(stdout) as PdfText);
+        if (error) {
+          reject(new Error(`pdf.js could not read the PDF: ${error.message}\n${stderr}`));
+          return;
+        }
+        const raw = JSON.parse(stdout) as Omit<PdfText, 'text'>;
+        const pages = raw.pages.map((page) => page.replace(/\s+/g, ' ').trim());
+        resolve({ ...raw, pages, text: pages.join(' ') });
       },
     );
-    child.stdin?.end(Buffer.from(bytes));
+    child.stdin?.end(Buffer.from(pdf));
   });
+}
+
+/** The fonts a PDF embeds as TrueType subsets, by FontName without the subset tag. */
+export function pdfEmbeddedFonts(pdf: Uint8Array): string[] {
+  const raw = Buffer.from(pdf).toString('latin1');
+  const names: string[] = [];
+  for (const match of raw.matchAll(/\/FontName \/[A-Z]{6}\+([\w-]+)[^>]*?\/FontFile2 \d+ 0 R/g)) {
+    names.push(match[1]);
+  }
+  return names.sort();
 }
 
 /** The parts of a DOCX (or any OOXML) package by path, as text. */
