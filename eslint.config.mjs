@@ -15,6 +15,7 @@ export default tseslint.config(
       '*.config.mjs',
       'scripts/**/*.mjs',
       'bench/**/*.mjs',
+      'bench/**/*.cjs',
     ],
   },
   js.configs.recommended,

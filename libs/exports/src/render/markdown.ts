@@ -18,6 +18,11 @@ export function renderMarkdown(report: PlanReport): string {
   const { content } = report;
   const out: string[] = [];
   const line = (text = '') => out.push(text);
+  /** A block followed by a blank line. */
+  const paragraph = (text: string) => {
+    line(text);
+    line();
+  };
 
   line(`# ${inline(content.title) || 'Untitled action plan'}`);
   line();
@@ -36,10 +41,10 @@ export function renderMarkdown(report: PlanReport): string {
       : '';
     line(`### ${inline(r.code ?? 'Unknown recommendation')}${source}`);
     line();
-    if (r.theme) (line(`*Theme:* ${inline(r.theme)}`), line());
+    if (r.theme) paragraph(`*Theme:* ${inline(r.theme)}`);
     line(block(r.text));
     line();
-    if (r.sdgTargets.length) (line(`*SDG targets:* ${r.sdgTargets.join(', ')}`), line());
+    if (r.sdgTargets.length) paragraph(`*SDG targets:* ${r.sdgTargets.join(', ')}`);
   }
 
   line('## SDG targets');
@@ -60,7 +65,7 @@ export function renderMarkdown(report: PlanReport): string {
   line();
   line(block(content.problem) || '*Not written yet.*');
   line();
-  if (content.baseline) (line(`**Baseline.** ${block(content.baseline)}`), line());
+  if (content.baseline) paragraph(`**Baseline.** ${block(content.baseline)}`);
 
   line('## Objective');
   line();
@@ -85,7 +90,7 @@ export function renderMarkdown(report: PlanReport): string {
   content.actions.forEach((a, i) => {
     line(`### ${i + 1}. ${inline(a.title) || 'Untitled action'}`);
     line();
-    if (a.description) (line(block(a.description)), line());
+    if (a.description) paragraph(block(a.description));
     line(
       `- **Lead organisation:** ${inline(organisationName(report, a.leadOrganisationId)) || '—'}`,
     );

@@ -29,7 +29,7 @@ describe('CSV export', () => {
     const report = samplePlanReport({ actions: 9 });
     const text = renderCsv(report);
     expect(text.startsWith('\uFEFF')).toBe(true);
-    const rows = parse(text, { bom: true, relax_column_count: false }) as string[][];
+    const rows: string[][] = parse(text, { bom: true, relax_column_count: false });
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(10);
     report.content.actions.forEach((action, i) => {
@@ -53,7 +53,7 @@ describe('CSV export', () => {
 
   it('starts every cell a spreadsheet would run as a formula with an apostrophe, and keeps the rest exact', () => {
     const report = hostileReport();
-    const rows = parse(renderCsv(report), { bom: true }) as string[][];
+    const rows: string[][] = parse(renderCsv(report), { bom: true });
     expect(rows[1][2]).toBe('\'=HYPERLINK("http://evil.example","click")');
     expect(rows[1][3]).toBe("'@SUM(1+1)*cmd|' /C calc'!A0");
     expect(rows[2][2]).toBe('\'+1, "quoted"; semi\nnew line');
