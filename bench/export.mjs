@@ -104,7 +104,9 @@ async function seedPlan(url) {
     people.push({ token: auth.accessToken, email: `export-${tag}-${people.length}@bench.example`, from: organisation.id, organisation: created });
   }
   const recommendations = await Promise.all(
-    ['WP1515-49', 'WP1515-55'].map((code) => api(url, 'GET', `/recommendations/${code}`)),
+    ['WP1515-49', 'WP1515-55'].map((code) =>
+      api(url, 'GET', `/recommendations/${code}`, { token: people[0].token }),
+    ),
   );
   const [organiser, ...others] = people;
   const coalition = await api(url, 'POST', '/coalitions', {

@@ -66,7 +66,8 @@ export class ExportRenderer implements OnModuleDestroy {
         minThreads: 0,
         maxThreads: threads,
         maxQueue: threads * MAX_QUEUED_PER_WORKER,
-        idleTimeout: 60_000,
+        // A warm worker (fonts parsed, code compiled) renders several times faster than a new one.
+        idleTimeout: 10 * 60_000,
       });
     }
     return this.pool;
