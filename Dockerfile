@@ -8,6 +8,9 @@ COPY tsconfig.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 RUN npx nest build api && npm prune --omit=dev
+# Exports embed only the regular and bold Noto faces: the other weights and previews are ~100 MB.
+RUN find node_modules/@expo-google-fonts -type f \( -name '*.png' -o \( -name '*.ttf' \
+      ! -name '*_400Regular.ttf' ! -name '*_700Bold.ttf' \) \) -delete
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 DATA_DIR=/data

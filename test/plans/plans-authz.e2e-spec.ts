@@ -14,7 +14,9 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * Every write cell also checks its effect: the plan's stored seq moves exactly when it may.
  *
  * `endorse` is asked while the plan is a draft: callers who may endorse get 409 (wrong moment),
- * the others 403 / 404 — authorization is decided before the state.
+ * the others 403 / 404 — authorization is decided before the state. `export` downloads a CSV;
+ * `import` imports the plan's JSON export, and the coalition's plan count must grow exactly when
+ * it is allowed.
  */
 
 const CALLERS = ['outsider', 'observer', 'member', 'moderator', 'organiser'] as const;
@@ -40,6 +42,8 @@ const GRID = `
     status          404        403        403     403        200
     endorse         404        403        409     409        409
     endorsements    404        200        200     200        200
+    export          404        200        200     200        200
+    import          403|404    403        201     201        201
     plan:open       NOT_FOUND  ok         ok      ok         ok
     plan:update     FORBIDDEN  FORBIDDEN  ok      ok         ok
     plan:awareness  FORBIDDEN  ok         ok      ok         ok
@@ -98,6 +102,8 @@ describe.each(['public', 'private'] as const)(
     let coalitionId: string;
     let plan: ActionPlan;
     let versionId: string;
+    /** The plan's JSON export, imported by the import cells. */
+    let exported: unknown;
 
     beforeAll(async () => {
       t = await startTestApp();
@@ -113,6 +119,8 @@ describe.each(['public', 'private'] as const)(
       plan = await room.organiser.client.plans.create(coalitionId, 'Matrix plan');
       await room.organiser.client.plans.addAction(plan.id, { title: 'Kept action' });
       versionId = (await room.organiser.client.plans.createVersion(plan.id, 'Base')).id;
+      const file = await room.organiser.client.plans.export(plan.id, 'json');
+      exported = JSON.parse(Buffer.from(file.bytes).toString('utf8'));
     });
 
     afterEach(() => editors.closeAll());
@@ -208,6 +216,17 @@ describe.each(['public', 'private'] as const)(
           );
         case 'endorsements':
           return outcome(async () => (await client.plans.endorsements(plan.id), 200));
+        case 'export':
+          return outcome(async () => (await client.plans.export(plan.id, 'csv'), 200));
+        case 'import': {
+          const plans = async () => (await organiser().plans.list(coalitionId)).total;
+          const count = await plans();
+          const result = await outcome(
+            async () => (await client.plans.import(coalitionId, exported), 201),
+          );
+          expect(await plans()).toBe(result === '201' ? count + 1 : count);
+          return result;
+        }
         case 'plan:open':
           return outcome(async () => (await editors.session(who, plan.id).open(), 'ok'));
         case 'plan:update':
