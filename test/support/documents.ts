@@ -21,14 +21,9 @@ export interface PdfText {
 /**
  * pdf.js is ESM-only and jest runs CommonJS, so it runs in a child `node` process (outside jest's
  * module registry) with this script, which reads the PDF from stdin and prints its metadata and
- * text as JSON. pdf.js 6 expects Node 22 (Promise.withResolvers); the polyfill lets it run on 20.
+ * text as JSON.
  */
 const EXTRACT = `
-Promise.withResolvers ??= () => {
-  let resolve, reject;
-  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-  return { promise, resolve, reject };
-};
 const { getDocument } = await import(process.argv[1]);
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
