@@ -356,10 +356,10 @@ describe('action plan exports', () => {
 
     const notExport = await refusal({ hello: 'world' });
     expect(notExport.status).toBe(400);
-    expect(notExport.body.message).toMatch(/not an Accord action plan export/);
-    expect(notExport.body.details).toEqual(
-      expect.arrayContaining([{ field: 'schemaVersion', message: 'is missing' }]),
+    expect(notExport.body.message).toMatch(
+      /does not follow the Accord action plan export format \(version 1\)/,
     );
+    expect(notExport.body.details).toEqual([{ field: 'schemaVersion', message: 'is missing' }]);
 
     const newer = copy();
     newer.schemaVersion = 2;
@@ -396,12 +396,49 @@ describe('action plan exports', () => {
     expect((await apiError(obs.client.plans.import(c.id, good))).status).toBe(403);
     expect((await apiError(out.client.plans.import(c.id, good))).status).toBe(404);
 
-    const tooLarge = await fetch(`${t.baseUrl}/api/coalitions/${c.id}/action-plans/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ann.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ...good, padding: 'x'.repeat(26 * 1024 * 1024) }),
-    });
+    const post = (user: Person | null, body: string) =>
+      fetch(`${t.baseUrl}/api/coalitions/${c.id}/action-plans/import`, {
+        method: 'POST',
+        headers: {
+          ...(user ? { authorization: `Bearer ${user.accessToken}` } : {}),
+          'content-type': 'application/json',
+        },
+        body,
+      });
+    const tooLarge = await post(
+      ann,
+      JSON.stringify({ ...good, padding: 'x'.repeat(11 * 1024 * 1024) }),
+    );
     expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { message: string }).message).toMatch(/limit of 10 MB/);
+
+    // The body is read only once the caller may import here: who may not is told so first.
+    expect((await post(null, '{not json')).status).toBe(401);
+    expect((await post(out, '{not json')).status).toBe(404);
+    expect((await post(obs, '{not json')).status).toBe(403);
+    const notJson = await post(ann, '{not json');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { message: string }).message).toMatch(/not valid JSON/);
+
+    // Millions of items stop at the first problem: the list's length.
+    const flood = copy() as unknown as { organisations: unknown[] };
+    flood.organisations = Array.from({ length: 200_000 }, () => ({}));
+    const flooded = await refusal(flood);
+    expect(flooded.body.details).toEqual([
+      { field: 'organisations', message: 'must NOT have more than 10000 items' },
+    ]);
+
+    const untitled = copy() as unknown as { content: { title: string } };
+    untitled.content.title = '   ';
+    expect((await refusal(untitled)).body.details).toEqual([
+      { field: 'content.title', message: 'must not be empty' },
+    ]);
+
+    const badDateShape = copy();
+    badDateShape.content.actions[0].endDate = '31/12/2027';
+    expect((await refusal(badDateShape)).body.details).toEqual([
+      { field: 'content.actions[0].endDate', message: 'must be a calendar date YYYY-MM-DD' },
+    ]);
 
     expect((await ann.client.plans.list(c.id)).total).toBe(countBefore);
     expect((await elsewhere.bob.client.plans.list(elsewhere.c.id)).total).toBe(0);

@@ -59,7 +59,13 @@ export async function createAccordApp(
     express.json({ limit: UPLOAD_LIMIT_BYTES }),
     express.text({ type: UPLOAD_TEXT_TYPES, limit: UPLOAD_LIMIT_BYTES }),
   );
-  app.use(PLAN_IMPORT_ROUTE, express.json({ limit: PLAN_IMPORT_LIMIT_BYTES }));
+  app.use(
+    PLAN_IMPORT_ROUTE,
+    express.raw({
+      type: ['application/json', 'application/*+json'],
+      limit: PLAN_IMPORT_LIMIT_BYTES,
+    }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
   app.useWebSocketAdapter(new AccordIoAdapter(app, config, app.get(AuthService), logger));

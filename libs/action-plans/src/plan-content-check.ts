@@ -25,7 +25,7 @@ function checkRecord(kind: RecordKind, value: unknown, path: string, problems: C
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!(key in RECORD_SPECS[kind]))
+    if (!Object.hasOwn(RECORD_SPECS[kind], key))
       problems.push({ field: at(key), message: 'is not a field of this record' });
   }
   for (const [key, spec] of Object.entries(RECORD_SPECS[kind])) {

@@ -164,7 +164,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
 
   /** The plan's new document: the full structure, stored as its first snapshot. */
   async createDocument(planId: Types.ObjectId, doc: Y.Doc): Promise<void> {
-    await this.log.saveSnapshot(planId, 0, Y.encodeStateAsUpdate(doc), [
+    await this.log.saveSnapshot(planId, 0, encodeNewDocument(doc), [
       { client: doc.clientID, userId: SERVER_OWNER },
     ]);
   }
@@ -578,4 +578,22 @@ function contiguous(after: number, updates: PlanUpdateRecord[]): boolean {
 function refused(error: unknown): unknown {
   if (!(error instanceof PlanUpdateRefusal)) return error;
   return AccordError.invalidField('update', `update refused: ${error.message}`);
+}
+
+/**
+ * A new plan's first snapshot must fit one stored record (16 MB on MongoDB, with room to spare):
+ * a larger one (an import of an enormous plan) is refused, naming its size.
+ */
+export const MAX_NEW_DOCUMENT_BYTES = 12 * 1024 * 1024;
+
+function encodeNewDocument(doc: Y.Doc): Uint8Array {
+  const state = Y.encodeStateAsUpdate(doc);
+  if (state.byteLength > MAX_NEW_DOCUMENT_BYTES) {
+    const mb = (bytes: number) => `${Math.round(bytes / 1024 / 102.4) / 10} MB`;
+    throw AccordError.invalidField(
+      'content',
+      `The plan is too large to store: ${mb(state.byteLength)} as a document, at most ${mb(MAX_NEW_DOCUMENT_BYTES)}`,
+    );
+  }
+  return state;
 }

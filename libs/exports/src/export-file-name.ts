@@ -18,7 +18,7 @@ export function exportFileNames(report: PlanReport, format: ExportFormat): Expor
   const suffix = report.version
     ? `v${report.version.number} ${report.version.name}`
     : report.generatedAt.slice(0, 10);
-  const unicode = `${clean(title).slice(0, 120)} - ${clean(suffix).slice(0, 60)}.${format}`;
+  const unicode = `${cut(clean(title), 120)} - ${cut(clean(suffix), 60)}.${format}`;
   const asciiTitle = slug(title) || 'action-plan';
   const asciiSuffix = report.version
     ? `v${report.version.number}${slug(report.version.name) ? `-${slug(report.version.name)}` : ''}`
@@ -35,9 +35,14 @@ export function contentDisposition(names: ExportFileNames): string {
   return `attachment; filename="${names.ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** At most `max` characters, never half of one. */
+function cut(text: string, max: number): string {
+  return Array.from(text).slice(0, max).join('').trim();
+}
+
 function clean(text: string): string {
   return text
-    .replace(/[\p{Cc}\p{Cf}\\/:*?"<>|]+/gu, ' ')
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}\\/:*?"<>|]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\.+/, '');

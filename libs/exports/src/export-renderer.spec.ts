@@ -10,7 +10,7 @@ function rendererWith(settings: { exportWorkers: number; exportTimeoutSeconds: n
 describe('ExportRenderer (worker threads)', () => {
   const renderers: ExportRenderer[] = [];
   afterAll(async () => {
-    await Promise.all(renderers.map((r) => r.onModuleDestroy()));
+    await Promise.all(renderers.map((r) => r.onApplicationShutdown()));
   });
 
   it('renders in a worker the same bytes as the renderer itself', async () => {
@@ -53,10 +53,22 @@ describe('ExportRenderer (worker threads)', () => {
     );
     expect(error).toBeInstanceOf(AccordError);
     expect(error?.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
-    expect(error?.message).toMatch(/PDF export took longer than 0.05 s and was stopped/);
+    expect(error?.message).toMatch(/PDF export was not ready within 0.05 s .* and was stopped/);
     // The stopped worker was replaced: with time enough, the same renderer answers again.
     settings.exportTimeoutSeconds = 60;
     const md = await renderer.render('md', samplePlanReport({ actions: 1 }));
     expect(md.toString()).toContain('# National action plan');
+  });
+
+  it('refuses exports once the application is shutting down', async () => {
+    const renderer = rendererWith({ exportWorkers: 1, exportTimeoutSeconds: 60 });
+    await renderer.render('csv', samplePlanReport({ actions: 1 }));
+    await renderer.onApplicationShutdown();
+    const error = await renderer.render('csv', samplePlanReport({ actions: 1 })).then(
+      () => null,
+      (e: unknown) => e as AccordError,
+    );
+    expect(error?.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
+    expect(error?.message).toMatch(/shutting down/);
   });
 });

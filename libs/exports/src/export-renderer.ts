@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AccordConfig, AccordError, ErrorCode } from '@accord/core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +16,22 @@ const MAX_QUEUED_PER_WORKER = 8;
  * longer than EXPORT_TIMEOUT_SECONDS is stopped and its worker replaced.
  */
 @Injectable()
-export class ExportRenderer implements OnModuleDestroy {
+export class ExportRenderer implements OnApplicationShutdown {
   private pool: Piscina<RenderTask, Uint8Array> | null = null;
+  private closed = false;
 
   constructor(@Inject(AccordConfig) private readonly config: AccordConfig) {}
 
   async render(format: ExportFormat, report: PlanReport): Promise<Buffer> {
+    if (this.closed) {
+      throw new AccordError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'Accord is shutting down; try again in a moment',
+        {
+          retryAfterSeconds: 5,
+        },
+      );
+    }
     const pool = this.workers();
     if (pool.queueSize >= pool.options.maxQueue) {
       throw new AccordError(
@@ -43,7 +53,7 @@ export class ExportRenderer implements OnModuleDestroy {
       ) {
         throw new AccordError(
           ErrorCode.SERVICE_UNAVAILABLE,
-          `The ${format.toUpperCase()} export took longer than ${this.config.exportTimeoutSeconds} s and was stopped; try again later`,
+          `The ${format.toUpperCase()} export was not ready within ${this.config.exportTimeoutSeconds} s (the plan is very large or many exports are waiting) and was stopped; try again later`,
           { retryAfterSeconds: 30, cause: error },
         );
       }
@@ -51,7 +61,9 @@ export class ExportRenderer implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed (Nest's last hook), so exports in flight finish first. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     const pool = this.pool;
     this.pool = null;
     await pool?.destroy();
@@ -68,6 +80,8 @@ export class ExportRenderer implements OnModuleDestroy {
         maxQueue: threads * MAX_QUEUED_PER_WORKER,
         // A warm worker (fonts parsed, code compiled) renders several times faster than a new one.
         idleTimeout: 10 * 60_000,
+        // A runaway render ends its own worker (the export fails), never the API process.
+        resourceLimits: { maxOldGenerationSizeMb: 1024 },
       });
     }
     return this.pool;

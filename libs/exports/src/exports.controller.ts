@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type AuthContext, CurrentUser } from '@accord/auth';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ExportQueryDto, ImportQueryDto } from './dto/export.dto';
 import { contentDisposition } from './export-file-name';
 import { PlanExportsService } from './plan-exports.service';
@@ -55,19 +55,20 @@ export class ExportsController {
   @HttpCode(201)
   @ApiBody({
     description:
-      'A plan’s JSON export (GET …/export?format=json) as the body, Content-Type application/json, up to 25 MB',
+      'A plan’s JSON export (GET …/export?format=json) as the body, Content-Type application/json, up to 10 MB',
   })
   @ApiCreatedResponse({ description: 'The new draft plan, with counts of what was imported' })
   @ApiBadRequestResponse({
     description: 'Every problem of the file as { field, message }; nothing is stored',
   })
-  @ApiPayloadTooLargeResponse({ description: 'Files over 25 MB' })
+  @ApiPayloadTooLargeResponse({ description: 'Files over 10 MB' })
   import(
     @CurrentUser() ctx: AuthContext,
     @Param('id') id: string,
     @Query() query: ImportQueryDto,
-    @Body() body: unknown,
+    @Req() req: Request,
   ): Promise<PlanImportResult> {
-    return this.imports.import(ctx, id, body, query.unmatched);
+    // The route keeps the body as bytes (create-app.ts): parsed once the caller may import.
+    return this.imports.import(ctx, id, req.body, query.unmatched);
   }
 }

@@ -40,17 +40,14 @@ export class PlanExportsService {
   ): Promise<ExportedFile> {
     const access = await this.plans.access(ctx, planId);
     const report = await this.report(ctx, planId, versionId);
+    const names = exportFileNames(report, format);
     const body = await this.renderer.render(format, report);
     await this.plans.audit(ctx, access.plan, 'plan.exported', {
       format,
       versionId: report.version?.id ?? null,
       bytes: body.length,
     });
-    return {
-      contentType: FORMAT_MEDIA_TYPES[format],
-      names: exportFileNames(report, format),
-      body,
-    };
+    return { contentType: FORMAT_MEDIA_TYPES[format], names, body };
   }
 
   /** Everything an export shows: the plan (or one of its versions) with what it refers to. */

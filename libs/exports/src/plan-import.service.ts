@@ -33,9 +33,14 @@ export interface PlanImportResult extends PlanView {
 /** At most this many problems are listed when a file is refused. */
 const MAX_PROBLEMS = 50;
 
-const validateExport = new Ajv2020({ allErrors: true, strict: false }).compile<PlanExportDocument>(
-  schema,
-);
+// The first problem only: a hostile file of millions of bad items must not make millions of
+// errors. Lengths count UTF-16 units, as the plan's own limits do.
+const validateExport = new Ajv2020({
+  allErrors: false,
+  strict: false,
+  unicode: false,
+  verbose: true,
+}).compile<PlanExportDocument>(schema);
 
 /**
  * Imports a plan's JSON export into a coalition as a new draft plan with the same content (items
@@ -55,17 +60,21 @@ export class PlanImportService {
   async import(
     ctx: AuthContext,
     coalitionId: string,
-    file: unknown,
+    body: unknown,
     unmatched: UnmatchedPolicy = 'refuse',
   ): Promise<PlanImportResult> {
-    const exported = readExport(file);
     let imported: PlanImportResult['imported'] | undefined;
     const view = await this.plans.createWith(ctx, coalitionId, async (access) => {
+      // Read only once the caller may create plans here.
+      const exported = readExport(parseBody(body));
       const mapped = await this.mapToCoalition(access, exported, unmatched);
       const problems = problemsOfContent(mapped.content).map((p) => ({
         field: `content.${p.field}`,
         message: p.message,
       }));
+      if (!mapped.content.title.trim()) {
+        problems.unshift({ field: 'content.title', message: 'must not be empty' });
+      }
       if (problems.length) {
         throw AccordError.validation(
           `The plan in this file breaks ${problems.length} rule${problems.length === 1 ? '' : 's'} of action plans: ${describe(problems)}`,
@@ -152,19 +161,22 @@ export class PlanImportService {
       leadOrganisationId: a.leadOrganisationId
         ? organisation(a.leadOrganisationId, `content.actions[${i}].leadOrganisationId`)
         : null,
-      supportingOrganisationIds: a.supportingOrganisationIds
-        .map((id, j) => organisation(id, `content.actions[${i}].supportingOrganisationIds[${j}]`))
-        .filter((id): id is string => id !== null),
+      // Two organisations of the file may be one member organisation here: named once.
+      supportingOrganisationIds: unique(
+        a.supportingOrganisationIds
+          .map((id, j) => organisation(id, `content.actions[${i}].supportingOrganisationIds[${j}]`))
+          .filter((id): id is string => id !== null),
+      ),
     })) as ActionProjection[];
 
     if (problems.length && unmatched === 'refuse') {
       throw AccordError.validation(
         `The plan refers to ${[
           droppedRecommendations.length
-            ? `recommendations this coalition does not follow (${droppedRecommendations.join(', ')})`
+            ? `recommendations this coalition does not follow (${list(droppedRecommendations)})`
             : '',
           droppedOrganisations.size
-            ? `organisations that are not members of this coalition (${[...droppedOrganisations].join(', ')})`
+            ? `organisations that are not members of this coalition (${list([...droppedOrganisations])})`
             : '',
         ]
           .filter(Boolean)
@@ -176,10 +188,28 @@ export class PlanImportService {
     }
     const { recommendations: _recommendations, ...rest } = exported.content;
     return {
-      content: { ...rest, recommendationIds, actions },
+      content: { ...rest, sdgTargets: unique(rest.sdgTargets), recommendationIds, actions },
       droppedRecommendations,
       droppedOrganisations: [...droppedOrganisations],
     };
+  }
+}
+
+/** The request body (bytes, as the import route keeps it) as JSON. */
+function parseBody(body: unknown): unknown {
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    throw AccordError.validation(
+      "Send the plan's JSON export as the request body (Content-Type: application/json)",
+      [{ field: 'body', message: 'is required' }],
+    );
+  }
+  try {
+    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+  } catch (error) {
+    throw AccordError.invalidField(
+      'body',
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -193,10 +223,11 @@ function readExport(file: unknown): PlanExportDocument {
     );
   }
   if (validateExport(file)) return file;
-  const problems = (validateExport.errors ?? []).map(toProblem);
+  // The first error is the most specific (a oneOf adds its branches' and its own after it).
+  const problems = (validateExport.errors ?? []).slice(0, 1).map(toProblem);
   throw AccordError.validation(
-    `This is not an Accord action plan export (format version ${PLAN_EXPORT_SCHEMA_VERSION}): ${describe(problems)}`,
-    problems.slice(0, MAX_PROBLEMS),
+    `The file does not follow the Accord action plan export format (version ${PLAN_EXPORT_SCHEMA_VERSION}): ${describe(problems)}`,
+    problems,
   );
 }
 
@@ -217,12 +248,26 @@ function toProblem(error: ErrorObject): FieldProblem {
       field: field === 'file' ? extra : `${field}.${extra}`,
       message: 'is not a field of this record',
     };
+  // A pattern's own words ("a calendar date YYYY-MM-DD") rather than the regular expression.
+  const described = (error.parentSchema as { description?: string } | undefined)?.description;
+  if (error.keyword === 'pattern' && described) {
+    return { field, message: `must be ${described.charAt(0).toLowerCase()}${described.slice(1)}` };
+  }
   return { field, message: error.message ?? 'is not valid' };
 }
 
 function describe(problems: FieldProblem[]): string {
   const shown = problems.slice(0, 3).map((p) => `${p.field} ${p.message}`);
   return shown.join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** At most five names, then how many more. */
+function list(names: string[]): string {
+  return names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
 }
 
 function nameKey(name: string): string {

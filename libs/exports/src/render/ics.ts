@@ -11,7 +11,8 @@ import {
  * calendar updates its events instead of adding copies; SEQUENCE is the plan's change number,
  * which only grows, so calendars take the newer event.
  */
-export function renderIcs(report: PlanReport, sequence: number): string {
+export function renderIcs(report: PlanReport): string {
+  const sequence = report.plan.seq;
   const { content } = report;
   const stamp = icsTimestamp(report.generatedAt);
   const modified = icsTimestamp(report.plan.editedAt ?? report.plan.createdAt);
@@ -121,8 +122,9 @@ function icsDate(date: string): string {
   return date.replace(/-/g, '');
 }
 
-/** DTEND of an all-day event is exclusive: the day after the last day. */
+/** DTEND of an all-day event is exclusive: the day after the last day (kept within year 9999). */
 function nextDay(date: string): string {
+  if (date >= '9999-12-31') return '9999-12-31';
   const day = new Date(`${date}T00:00:00Z`);
   day.setUTCDate(day.getUTCDate() + 1);
   return day.toISOString().slice(0, 10);

@@ -177,16 +177,31 @@ function dateRange(start: string | null, end: string | null): string {
 }
 
 const SPECIAL = /[\\`*_{}[\]()<>#+!|~]/g;
+/** Every line ending CommonMark knows, and the Unicode line and paragraph separators. */
+const LINE_BREAK = /\r\n?|\n|\u2028|\u2029/;
 
 /** One line of users' text: markup characters escaped, line breaks as spaces. */
 function inline(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').replace(SPECIAL, '\\$&');
+  return text
+    .split(LINE_BREAK)
+    .map((l) => l.trim())
+    .join(' ')
+    .replace(SPECIAL, '\\$&');
 }
 
-/** A paragraph of users' text: markup escaped, its own line breaks kept. */
+/**
+ * A paragraph of users' text: markup escaped, its own line breaks kept. A line starting with
+ * - or = (a list item, a thematic break, a heading underline) or a number and a dot (an ordered
+ * list) has that character escaped (`)` always is).
+ */
 function block(text: string): string {
   return text
-    .split(/\r?\n/)
-    .map((l) => l.replace(SPECIAL, '\\$&').replace(/^(\s*)([-=]|\d+\.)(\s|$)/, '$1\\$2$3'))
+    .split(LINE_BREAK)
+    .map((l) =>
+      l
+        .replace(SPECIAL, '\\$&')
+        .replace(/^(\s*)([-=])/, '$1\\$2')
+        .replace(/^(\s*\d+)\./, '$1\\.'),
+    )
     .join('  \n');
 }

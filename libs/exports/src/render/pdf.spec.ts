@@ -124,4 +124,17 @@ describe('renderPdf', () => {
     expect(text).toContain('No indicators yet.');
     expect(text).toContain('No endorsements yet.');
   });
+
+  it('cuts a word longer than a line across lines, losing no character', async () => {
+    const count = async (report: PlanReport, pattern: RegExp) =>
+      (await pdfText(await renderPdf(report))).text.match(pattern)?.length ?? 0;
+    const long = samplePlanReport({ actions: 2 });
+    long.content.actions[0].description = '';
+    long.content.actions[1].description = '';
+    const before = { x: await count(long, /x/g), beh: await count(long, /ب/g) };
+    long.content.actions[0].description = 'x'.repeat(20_000);
+    long.content.actions[1].description = 'ب'.repeat(3_000);
+    expect(await count(long, /x/g)).toBe(before.x + 20_000);
+    expect(await count(long, /ب/g)).toBe(before.beh + 3_000);
+  });
 });

@@ -164,3 +164,27 @@ export function versionLine(report: PlanReport): string {
   }
   return `Current text, ${formatDate(report.plan.editedAt ?? report.plan.createdAt)}`;
 }
+
+/**
+ * Control characters (other than tab and line breaks), U+FFFE / U+FFFF and lone surrogates can
+ * be typed into a plan but are not text: XML 1.0 (DOCX, XLSX) and iCalendar forbid them, and
+ * they draw nothing. They are dropped (a lone surrogate becomes U+FFFD) before any renderer runs.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it removes
+const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|\p{Cs}/gu;
+
+export function cleanText(text: string): string {
+  return text.replace(NOT_TEXT, (c) => (c.length === 1 && /\p{Cs}/u.test(c) ? '\uFFFD' : ''));
+}
+
+/** The report with every string cleaned by `cleanText`. */
+export function cleanReport<T>(value: T): T {
+  if (typeof value === 'string') return cleanText(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => cleanReport(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, cleanReport(item as unknown)]),
+    ) as T;
+  }
+  return value;
+}

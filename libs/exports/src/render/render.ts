@@ -5,11 +5,12 @@ import { renderIcs } from './ics';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderPdf } from './pdf';
-import type { PlanReport } from './plan-report';
+import { cleanReport, type PlanReport } from './plan-report';
 import { renderXlsx } from './xlsx';
 
 /** Renders a plan report to one format's bytes. Runs in a render worker. */
-export async function renderReport(format: ExportFormat, report: PlanReport): Promise<Buffer> {
+export async function renderReport(format: ExportFormat, given: PlanReport): Promise<Buffer> {
+  const report = cleanReport(given);
   switch (format) {
     case 'pdf':
       return renderPdf(report);
@@ -24,6 +25,6 @@ export async function renderReport(format: ExportFormat, report: PlanReport): Pr
     case 'json':
       return Buffer.from(renderJson(report));
     case 'ics':
-      return Buffer.from(renderIcs(report, report.plan.seq));
+      return Buffer.from(renderIcs(report));
   }
 }

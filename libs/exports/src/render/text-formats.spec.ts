@@ -8,7 +8,7 @@ import { CSV_COLUMNS, renderCsv } from './csv';
 import { renderIcs } from './ics';
 import { renderJson, toPlanExportDocument } from './json';
 import { renderMarkdown } from './markdown';
-import type { PlanReport } from './plan-report';
+import { cleanReport, cleanText, type PlanReport } from './plan-report';
 import { samplePlanReport } from './sample-report';
 import { renderXlsx } from './xlsx';
 
@@ -102,6 +102,17 @@ describe('Markdown export', () => {
     expect(tableRow.split(/(?<!\\)\|/)).toHaveLength(8);
   });
 
+  it('treats every line ending alike, and escapes list, heading and rule markers at line starts', () => {
+    const report = samplePlanReport({ actions: 1 });
+    report.content.problem = 'Background\n===\nfoo\r- injected list\u20281. numbered\r\n---';
+    report.content.actions[0].title = 'A\r| x |';
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      'Background  \n\\===  \nfoo  \n\\- injected list  \n1\\. numbered  \n\\---',
+    );
+    expect(md).toContain('| 1 | A \\| x \\| |');
+  });
+
   it('says so when a section is empty', () => {
     const report = samplePlanReport({ actions: 0 });
     report.endorsements = [];
@@ -121,7 +132,7 @@ describe('iCalendar export', () => {
 
   it('has one all-day event per dated action and per milestone with a due date, read by ical.js', () => {
     const report = samplePlanReport({ actions: 14 });
-    const events = eventsOf(renderIcs(report, report.plan.seq));
+    const events = eventsOf(renderIcs(report));
     const dated = report.content.actions.filter((a) => a.startDate || a.endDate);
     const milestones = report.content.actions.flatMap((a) => a.milestones.filter((m) => m.due));
     expect(dated.length).toBeLessThan(14);
@@ -147,10 +158,12 @@ describe('iCalendar export', () => {
 
   it('keeps UIDs from one export to the next, so a calendar updates its events', () => {
     const report = samplePlanReport({ actions: 4 });
-    const before = eventsOf(renderIcs(report, 10)).map((e) => e.uid);
+    report.plan.seq = 10;
+    const before = eventsOf(renderIcs(report)).map((e) => e.uid);
     report.generatedAt = '2027-01-01T00:00:00.000Z';
+    report.plan.seq = 11;
     report.content.actions[0].title = 'Renamed action';
-    const after = eventsOf(renderIcs(report, 11));
+    const after = eventsOf(renderIcs(report));
     expect(after.map((e) => e.uid)).toEqual(before);
     expect(after[0].summary).toBe('Renamed action');
     expect(after[0].sequence).toBe(11);
@@ -160,11 +173,35 @@ describe('iCalendar export', () => {
     const report = samplePlanReport({ actions: 3 });
     report.content.actions[0].title =
       'Commas, semicolons; back\\slash and\nnew line ' + 'حقوق '.repeat(30);
-    const text = renderIcs(report, 1);
+    const text = renderIcs(report);
     for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     expect(text).not.toContain('\uFFFD');
     const event = eventsOf(text)[0];
     expect(event.summary).toBe(report.content.actions[0].title);
+  });
+});
+
+describe('text that is not text', () => {
+  it('drops control characters, U+FFFE/U+FFFF and lone surrogates before rendering', () => {
+    expect(cleanText('a\u0000b\u000bc\tkeep\nlines\r\uFFFEd\uFFFF e\uD800f 😀')).toBe(
+      'abc\tkeep\nlines\rd e\uFFFDf 😀',
+    );
+    const report = samplePlanReport({ actions: 1 });
+    report.content.actions[0].title = 'Fund\u0007';
+    report.coalition.name = 'Coalition\uFFFF';
+    const clean = cleanReport(report);
+    expect(clean.content.actions[0].title).toBe('Fund');
+    expect(clean.coalition.name).toBe('Coalition');
+    expect(clean.content.actions[0].milestones).toEqual(report.content.actions[0].milestones);
+    expect(report.content.actions[0].title).toBe('Fund\u0007');
+  });
+
+  it('keeps the last possible day of an all-day event within year 9999', () => {
+    const report = samplePlanReport({ actions: 1 });
+    report.content.actions[0].endDate = '9999-12-31';
+    const text = renderIcs(report);
+    expect(text).toContain('DTEND;VALUE=DATE:99991231');
+    expect(text).not.toContain('+');
   });
 });
 

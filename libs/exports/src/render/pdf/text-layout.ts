@@ -538,13 +538,19 @@ export class TextEngine {
     for (let w = 0; w < words.length; w++) {
       let word = words[w];
       if (line.length > 0 && lineWidth + pendingSpace + word.width > maxWidth) emit();
-      while (line.length === 0 && word.width > maxWidth) {
-        // Too long for any line: a URL, an identifier; cut it where the width runs out.
-        const cut = this.fittingPrefix(paragraph, word.start, word.end, maxWidth);
-        if (cut >= word.end) break;
-        line.push(this.word(paragraph, word.start, cut));
-        emit();
-        word = this.word(paragraph, cut, word.end);
+      if (line.length === 0 && word.width > maxWidth) {
+        // Too long for any line: a URL, an identifier; cut it where the width runs out. Only
+        // each line's part is laid out (never the whole rest again), so a 20,000-character
+        // word costs linear time.
+        let start = word.start;
+        for (;;) {
+          const cut = this.fittingPrefix(paragraph, start, word.end, maxWidth);
+          if (cut >= word.end) break;
+          line.push(this.word(paragraph, start, cut));
+          emit();
+          start = cut;
+        }
+        if (start > word.start) word = this.word(paragraph, start, word.end);
       }
       lineWidth += pendingSpace + word.width;
       pendingSpace = word.space ? word.space.width : 0;
