@@ -70,6 +70,11 @@ export interface PlanWrite<T> {
 /** A plan about to be created: its first content and the audit entry (action, data). */
 export interface NewPlan {
   content: Partial<PlanContent>;
+  /**
+   * The document already built from `content` (its whole state and the Yjs client that wrote
+   * it), when the caller built it off the event loop; `content` is then its full projection.
+   */
+  document?: { state: Uint8Array; client: number };
   audit: [string, Record<string, unknown>];
 }
 
@@ -166,22 +171,27 @@ export class ActionPlansService {
       PlanAccessPolicy.canCreate,
       'Only members of this coalition (not observers) can create action plans',
     );
-    const { content, audit } = await build(access);
-    const doc = createPlanDoc(content);
-    const projection = projectPlan(doc);
+    const { content, document, audit } = await build(access);
+    let built = document;
+    let projection = content as PlanContent;
+    if (!built) {
+      const doc = createPlanDoc(content);
+      projection = projectPlan(doc);
+      built = { state: Y.encodeStateAsUpdate(doc), client: doc.clientID };
+      doc.destroy();
+    }
     const plan = await this.plans.create({
       coalitionId: access.coalition._id,
       title: projection.title,
       createdBy: new Types.ObjectId(ctx.userId),
     });
     try {
-      await this.documents.createDocument(plan._id, doc);
+      await this.documents.createDocument(plan._id, built.state, built.client);
     } catch (error) {
       await this.plans.delete(plan._id);
       throw error;
     }
     await this.audit(ctx, plan, ...audit);
-    doc.destroy();
     return { ...this.summaryOf(plan), ...projection, seq: 0, readOnly: false };
   }
 

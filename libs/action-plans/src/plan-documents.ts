@@ -163,10 +163,10 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
   }
 
   /** The plan's new document: the full structure, stored as its first snapshot. */
-  async createDocument(planId: Types.ObjectId, doc: Y.Doc): Promise<void> {
-    await this.log.saveSnapshot(planId, 0, encodeNewDocument(doc), [
-      { client: doc.clientID, userId: SERVER_OWNER },
-    ]);
+  /** Stores a new plan's first snapshot: the whole state of a document the server wrote. */
+  async createDocument(planId: Types.ObjectId, state: Uint8Array, client: number): Promise<void> {
+    checkNewDocumentSize(state);
+    await this.log.saveSnapshot(planId, 0, state, [{ client, userId: SERVER_OWNER }]);
   }
 
   /** The plan's document in memory (loaded once, however many ask at the same time). */
@@ -586,8 +586,7 @@ function refused(error: unknown): unknown {
  */
 export const MAX_NEW_DOCUMENT_BYTES = 12 * 1024 * 1024;
 
-function encodeNewDocument(doc: Y.Doc): Uint8Array {
-  const state = Y.encodeStateAsUpdate(doc);
+function checkNewDocumentSize(state: Uint8Array): void {
   if (state.byteLength > MAX_NEW_DOCUMENT_BYTES) {
     const mb = (bytes: number) => `${Math.round(bytes / 1024 / 102.4) / 10} MB`;
     throw AccordError.invalidField(
@@ -595,5 +594,4 @@ function encodeNewDocument(doc: Y.Doc): Uint8Array {
       `The plan is too large to store: ${mb(state.byteLength)} as a document, at most ${mb(MAX_NEW_DOCUMENT_BYTES)}`,
     );
   }
-  return state;
 }

@@ -39,7 +39,7 @@ describe('ExportRenderer (worker threads)', () => {
       expect(error).toBeInstanceOf(AccordError);
       expect(error.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
       expect(error.retryAfterSeconds).toBe(5);
-      expect(error.message).toMatch(/Too many exports/);
+      expect(error.message).toMatch(/Too many exports and imports/);
     }
   });
 

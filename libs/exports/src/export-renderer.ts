@@ -5,47 +5,58 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { ExportFormat } from './render/formats';
 import type { PlanReport } from './render/plan-report';
+import type { ImportOutcome, ImportTask } from './render/plan-import';
 import type { RenderTask } from './render/render.worker';
 
 /** Exports waiting for a worker beyond this many are refused (503, try again shortly). */
 const MAX_QUEUED_PER_WORKER = 8;
 
 /**
- * Renders exports in worker threads (piscina), so laying out a 500-action PDF never stalls the
- * API's event loop: live rooms and plan editing keep answering meanwhile. A render that takes
- * longer than EXPORT_TIMEOUT_SECONDS is stopped and its worker replaced.
+ * Renders exports (and reads imports) in worker threads (piscina), so laying out a 500-action
+ * PDF or reading a large plan file never stalls the API's event loop: live rooms and plan
+ * editing keep answering meanwhile. A task that takes longer than EXPORT_TIMEOUT_SECONDS is
+ * stopped and its worker replaced.
  */
 @Injectable()
 export class ExportRenderer implements OnApplicationShutdown {
-  private pool: Piscina<RenderTask, Uint8Array> | null = null;
+  private pool: Piscina | null = null;
   private closed = false;
 
   constructor(@Inject(AccordConfig) private readonly config: AccordConfig) {}
 
   async render(format: ExportFormat, report: PlanReport): Promise<Buffer> {
+    const task: RenderTask = { format, report };
+    const bytes = await this.run<Uint8Array>(task, 'default', `The ${format.toUpperCase()} export`);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Reads a plan import's file into a new document (or its problems) in a worker. */
+  readImport(task: ImportTask): Promise<ImportOutcome> {
+    return this.run<ImportOutcome>(task, 'readImport', 'The import');
+  }
+
+  /** Runs a worker task: refused when shutting down or when too many wait; stopped when late. */
+  private async run<T>(task: unknown, name: string, what: string): Promise<T> {
     if (this.closed) {
       throw new AccordError(
         ErrorCode.SERVICE_UNAVAILABLE,
         'Accord is shutting down; try again in a moment',
-        {
-          retryAfterSeconds: 5,
-        },
+        { retryAfterSeconds: 5 },
       );
     }
     const pool = this.workers();
     if (pool.queueSize >= pool.options.maxQueue) {
       throw new AccordError(
         ErrorCode.SERVICE_UNAVAILABLE,
-        'Too many exports are being prepared right now; try again in a few seconds',
+        'Too many exports and imports are being prepared right now; try again in a few seconds',
         { retryAfterSeconds: 5 },
       );
     }
     try {
-      const bytes = await pool.run(
-        { format, report },
-        { signal: AbortSignal.timeout(this.config.exportTimeoutSeconds * 1000) },
-      );
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return (await pool.run(task, {
+        name,
+        signal: AbortSignal.timeout(this.config.exportTimeoutSeconds * 1000),
+      })) as T;
     } catch (error) {
       if (
         error instanceof Error &&
@@ -53,7 +64,7 @@ export class ExportRenderer implements OnApplicationShutdown {
       ) {
         throw new AccordError(
           ErrorCode.SERVICE_UNAVAILABLE,
-          `The ${format.toUpperCase()} export was not ready within ${this.config.exportTimeoutSeconds} s (the plan is very large or many exports are waiting) and was stopped; try again later`,
+          `${what} was not ready within ${this.config.exportTimeoutSeconds} s (the plan is very large or many exports are waiting) and was stopped; try again later`,
           { retryAfterSeconds: 30, cause: error },
         );
       }
@@ -70,10 +81,10 @@ export class ExportRenderer implements OnApplicationShutdown {
   }
 
   /** Started on first use: an API that never exports never starts a worker. */
-  private workers(): Piscina<RenderTask, Uint8Array> {
+  private workers(): Piscina {
     if (!this.pool) {
       const threads = this.config.exportWorkers;
-      this.pool = new Piscina<RenderTask, Uint8Array>({
+      this.pool = new Piscina({
         ...workerEntry(),
         minThreads: 0,
         maxThreads: threads,

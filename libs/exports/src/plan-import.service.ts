@@ -1,52 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  ActionPlansService,
-  type ActionProjection,
-  type PlanContent,
-  type PlanView,
-  problemsOfContent,
-} from '@accord/action-plans';
+import { ActionPlansService, type PlanView } from '@accord/action-plans';
 import type { AuthContext } from '@accord/auth';
-import { type CoalitionAccess, CoalitionsService } from '@accord/coalitions';
-import { AccordError, type FieldProblem } from '@accord/core';
+import { CoalitionsService } from '@accord/coalitions';
+import { AccordError } from '@accord/core';
 import { OrganisationsService } from '@accord/organisations';
 import { RecommendationsService } from '@accord/recommendations';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020';
-import { PLAN_EXPORT_SCHEMA_VERSION, type PlanExportDocument } from './render/json';
-import schema from '../schema/action-plan-export.schema.json';
+import { ExportRenderer } from './export-renderer';
+import type { ImportCounts, UnmatchedPolicy } from './render/plan-import';
 
-/** What an import does with what the target coalition lacks. */
-export type UnmatchedPolicy = 'refuse' | 'drop';
+export type { UnmatchedPolicy } from './render/plan-import';
 
 export interface PlanImportResult extends PlanView {
-  imported: {
-    actions: number;
-    milestones: number;
-    indicators: number;
-    /** Codes (or ids) of recommendations left out because the coalition does not follow them. */
-    droppedRecommendations: string[];
-    /** Names of organisations left out because they are not members of the coalition. */
-    droppedOrganisations: string[];
-  };
+  imported: ImportCounts;
 }
-
-/** At most this many problems are listed when a file is refused. */
-const MAX_PROBLEMS = 50;
-
-// The first problem only: a hostile file of millions of bad items must not make millions of
-// errors. Lengths count UTF-16 units, as the plan's own limits do.
-const validateExport = new Ajv2020({
-  allErrors: false,
-  strict: false,
-  unicode: false,
-  verbose: true,
-}).compile<PlanExportDocument>(schema);
 
 /**
  * Imports a plan's JSON export into a coalition as a new draft plan with the same content (items
  * keep their ids). Recommendations are linked to the coalition's own (same id, else same code)
  * and organisations to its members' (same id, else same name); anything that has no match is
- * refused with its name, or with `unmatched=drop` left out and reported.
+ * refused with its name, or with `unmatched=drop` left out and reported. The file is read only
+ * once the caller may create plans in the coalition, and in a render worker.
  */
 @Injectable()
 export class PlanImportService {
@@ -55,6 +28,7 @@ export class PlanImportService {
     @Inject(CoalitionsService) private readonly coalitions: CoalitionsService,
     @Inject(OrganisationsService) private readonly organisations: OrganisationsService,
     @Inject(RecommendationsService) private readonly recommendations: RecommendationsService,
+    @Inject(ExportRenderer) private readonly workers: ExportRenderer,
   ) {}
 
   async import(
@@ -63,213 +37,37 @@ export class PlanImportService {
     body: unknown,
     unmatched: UnmatchedPolicy = 'refuse',
   ): Promise<PlanImportResult> {
-    let imported: PlanImportResult['imported'] | undefined;
-    const view = await this.plans.createWith(ctx, coalitionId, async (access) => {
-      // Read only once the caller may create plans here.
-      const exported = readExport(parseBody(body));
-      const mapped = await this.mapToCoalition(access, exported, unmatched);
-      const problems = problemsOfContent(mapped.content).map((p) => ({
-        field: `content.${p.field}`,
-        message: p.message,
-      }));
-      if (!mapped.content.title.trim()) {
-        problems.unshift({ field: 'content.title', message: 'must not be empty' });
-      }
-      if (problems.length) {
+    let imported: ImportCounts | undefined;
+    const view = await this.plans.createWith(ctx, coalitionId, async ({ coalition }) => {
+      if (!Buffer.isBuffer(body) || body.length === 0) {
         throw AccordError.validation(
-          `The plan in this file breaks ${problems.length} rule${problems.length === 1 ? '' : 's'} of action plans: ${describe(problems)}`,
-          problems.slice(0, MAX_PROBLEMS),
+          "Send the plan's JSON export as the request body (Content-Type: application/json)",
+          [{ field: 'body', message: 'is required' }],
         );
       }
-      const actions = mapped.content.actions;
-      imported = {
-        actions: actions.length,
-        milestones: actions.reduce((n, a) => n + a.milestones.length, 0),
-        indicators: actions.reduce((n, a) => n + a.indicators.length, 0),
-        droppedRecommendations: mapped.droppedRecommendations,
-        droppedOrganisations: mapped.droppedOrganisations,
-      };
+      const [recommendations, members] = await Promise.all([
+        this.recommendations.findByIds(coalition.recommendationIds),
+        this.coalitions
+          .memberOrganisationIds(coalition._id)
+          .then((ids) => this.organisations.findByIds(ids)),
+      ]);
+      const outcome = await this.workers.readImport({
+        body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        unmatched,
+        recommendations: recommendations.map((r) => ({ id: r._id.toString(), code: r.code })),
+        members: members.map((o) => ({ id: o._id.toString(), name: o.name })),
+      });
+      if (!outcome.ok) throw AccordError.validation(outcome.message, outcome.details);
+      imported = outcome.imported;
       return {
-        content: mapped.content,
+        content: outcome.content,
+        document: { state: outcome.state, client: outcome.client },
         audit: [
           'plan.imported',
-          {
-            title: mapped.content.title,
-            from: {
-              planId: exported.source?.plan?.id ?? null,
-              coalitionId: exported.source?.coalition?.id ?? null,
-            },
-            ...imported,
-          },
+          { title: outcome.content.title, from: outcome.source, ...outcome.imported },
         ],
       };
     });
     return { ...view, imported: imported! };
   }
-
-  /** The export's content with the coalition's own recommendation and organisation ids. */
-  private async mapToCoalition(
-    access: CoalitionAccess,
-    exported: PlanExportDocument,
-    unmatched: UnmatchedPolicy,
-  ): Promise<{
-    content: PlanContent;
-    droppedRecommendations: string[];
-    droppedOrganisations: string[];
-  }> {
-    const { coalition } = access;
-    const problems: FieldProblem[] = [];
-
-    const own = await this.recommendations.findByIds(coalition.recommendationIds);
-    const ownIds = new Set(own.map((r) => r._id.toString()));
-    const byCode = new Map(own.map((r) => [r.code, r._id.toString()]));
-    const recommendationIds: string[] = [];
-    const droppedRecommendations: string[] = [];
-    exported.content.recommendations.forEach((r, i) => {
-      const id = ownIds.has(r.id) ? r.id : r.code ? byCode.get(r.code) : undefined;
-      if (id) {
-        if (!recommendationIds.includes(id)) recommendationIds.push(id);
-        return;
-      }
-      droppedRecommendations.push(r.code ?? r.id);
-      problems.push({
-        field: `content.recommendations[${i}]`,
-        message: `This coalition does not follow recommendation ${r.code ?? r.id}`,
-      });
-    });
-
-    const memberIds = await this.coalitions.memberOrganisationIds(coalition._id);
-    const members = await this.organisations.findByIds(memberIds);
-    const memberIdSet = new Set(memberIds);
-    const memberByName = new Map(members.map((o) => [nameKey(o.name), o._id.toString()]));
-    const exportedNames = new Map(exported.organisations.map((o) => [o.id, o.name]));
-    const droppedOrganisations = new Set<string>();
-    const organisation = (id: string, field: string): string | null => {
-      if (memberIdSet.has(id)) return id;
-      const name = exportedNames.get(id);
-      const match = name ? memberByName.get(nameKey(name)) : undefined;
-      if (match) return match;
-      droppedOrganisations.add(name ?? id);
-      problems.push({
-        field,
-        message: `${name ? `“${name}”` : `Organisation ${id}`} is not an organisation of this coalition's members`,
-      });
-      return null;
-    };
-    const actions: ActionProjection[] = exported.content.actions.map((a, i) => ({
-      ...a,
-      leadOrganisationId: a.leadOrganisationId
-        ? organisation(a.leadOrganisationId, `content.actions[${i}].leadOrganisationId`)
-        : null,
-      // Two organisations of the file may be one member organisation here: named once.
-      supportingOrganisationIds: unique(
-        a.supportingOrganisationIds
-          .map((id, j) => organisation(id, `content.actions[${i}].supportingOrganisationIds[${j}]`))
-          .filter((id): id is string => id !== null),
-      ),
-    })) as ActionProjection[];
-
-    if (problems.length && unmatched === 'refuse') {
-      throw AccordError.validation(
-        `The plan refers to ${[
-          droppedRecommendations.length
-            ? `recommendations this coalition does not follow (${list(droppedRecommendations)})`
-            : '',
-          droppedOrganisations.size
-            ? `organisations that are not members of this coalition (${list([...droppedOrganisations])})`
-            : '',
-        ]
-          .filter(Boolean)
-          .join(
-            ' and ',
-          )}. Add them to the coalition first, or import with unmatched=drop to leave them out`,
-        problems.slice(0, MAX_PROBLEMS),
-      );
-    }
-    const { recommendations: _recommendations, ...rest } = exported.content;
-    return {
-      content: { ...rest, sdgTargets: unique(rest.sdgTargets), recommendationIds, actions },
-      droppedRecommendations,
-      droppedOrganisations: [...droppedOrganisations],
-    };
-  }
-}
-
-/** The request body (bytes, as the import route keeps it) as JSON. */
-function parseBody(body: unknown): unknown {
-  if (!Buffer.isBuffer(body) || body.length === 0) {
-    throw AccordError.validation(
-      "Send the plan's JSON export as the request body (Content-Type: application/json)",
-      [{ field: 'body', message: 'is required' }],
-    );
-  }
-  try {
-    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
-  } catch (error) {
-    throw AccordError.invalidField(
-      'body',
-      `The body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-}
-
-/** The file as an export document, or VALIDATION naming what is wrong with it. */
-function readExport(file: unknown): PlanExportDocument {
-  const version = (file as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version > PLAN_EXPORT_SCHEMA_VERSION) {
-    throw AccordError.invalidField(
-      'schemaVersion',
-      `This file was exported by a newer Accord (format version ${version}); this server reads format version ${PLAN_EXPORT_SCHEMA_VERSION}`,
-    );
-  }
-  if (validateExport(file)) return file;
-  // The first error is the most specific (a oneOf adds its branches' and its own after it).
-  const problems = (validateExport.errors ?? []).slice(0, 1).map(toProblem);
-  throw AccordError.validation(
-    `The file does not follow the Accord action plan export format (version ${PLAN_EXPORT_SCHEMA_VERSION}): ${describe(problems)}`,
-    problems,
-  );
-}
-
-function toProblem(error: ErrorObject): FieldProblem {
-  const field =
-    error.instancePath
-      .split('/')
-      .slice(1)
-      .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-      .join('')
-      .replace(/^\./, '') || 'file';
-  const missing = (error.params as { missingProperty?: string }).missingProperty;
-  const extra = (error.params as { additionalProperty?: string }).additionalProperty;
-  if (missing)
-    return { field: field === 'file' ? missing : `${field}.${missing}`, message: 'is missing' };
-  if (extra)
-    return {
-      field: field === 'file' ? extra : `${field}.${extra}`,
-      message: 'is not a field of this record',
-    };
-  // A pattern's own words ("a calendar date YYYY-MM-DD") rather than the regular expression.
-  const described = (error.parentSchema as { description?: string } | undefined)?.description;
-  if (error.keyword === 'pattern' && described) {
-    return { field, message: `must be ${described.charAt(0).toLowerCase()}${described.slice(1)}` };
-  }
-  return { field, message: error.message ?? 'is not valid' };
-}
-
-function describe(problems: FieldProblem[]): string {
-  const shown = problems.slice(0, 3).map((p) => `${p.field} ${p.message}`);
-  return shown.join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
-
-/** At most five names, then how many more. */
-function list(names: string[]): string {
-  return names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
-}
-
-function nameKey(name: string): string {
-  return name.normalize('NFC').trim().toLocaleLowerCase();
 }
