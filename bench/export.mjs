@@ -221,6 +221,11 @@ async function main() {
     };
   }
 
+  // The same export as Markdown (rendered in a few ms): what the API adds around any renderer.
+  const mdTimes = [];
+  await exportOnce(server.url, token, planId, 'md');
+  for (let i = 0; i < RUNS; i++) mdTimes.push((await exportOnce(server.url, token, planId, 'md')).ms);
+
   const rows = [['', ...FORMATS.flatMap((f) => [`${f} API`, `${f} bare`])]];
   const cell = (f, pick) => [pick(apiFigures[f]), pick(bareFigures[f])];
   rows.push(['median time (ms)', ...FORMATS.flatMap((f) => cell(f, (x) => round(median(x.timesMs), 1)))]);
@@ -232,7 +237,10 @@ async function main() {
   console.log(`\nExport of a ${ACTIONS}-action plan, ${RUNS} runs each (API: through HTTP, rendered in the worker; bare: the same renderers in a script)\n`);
   console.log(table(rows));
   console.log(
-    `\nSetting up (registrations, coalition, then the import of the plan's ${Math.round(importBytes / 1024)} KB JSON export): ${round(importMs / 1000, 1)} s; longest API event-loop stall meanwhile ${round(importStall.maxMs, 1)} ms`,
+    `\nThe API's own part (the same plan exported as Markdown, which renders in a few ms: access checks, the plan, coalition, recommendations and endorsements read, the worker round trip, the audit entry, the response): median ${round(median(mdTimes), 1)} ms`,
+  );
+  console.log(
+    `Setting up (registrations, coalition, then the import of the plan's ${Math.round(importBytes / 1024)} KB JSON export): ${round(importMs / 1000, 1)} s; longest API event-loop stall meanwhile ${round(importStall.maxMs, 1)} ms`,
   );
 
   const missed = [];
@@ -242,7 +250,7 @@ async function main() {
     if (apiFigures[f].maxStallMs >= GOALS.stallMs) missed.push(`${f} API event-loop stall ≥ ${GOALS.stallMs} ms`);
   }
   console.log(`\nGoals: median < ${GOALS.medianMs} ms per format, API event-loop stall < ${GOALS.stallMs} ms: ${missed.length ? `MISSED (${missed.join('; ')})` : 'met'}`);
-  console.log(`RESULT ${JSON.stringify({ actions: ACTIONS, runs: RUNS, api: apiFigures, bare: bareFigures, setup: { importBytes, ms: importMs, maxStallMs: importStall.maxMs }, goals: GOALS, missed })}`);
+  console.log(`RESULT ${JSON.stringify({ actions: ACTIONS, runs: RUNS, api: apiFigures, bare: bareFigures, setup: { importBytes, ms: importMs, maxStallMs: importStall.maxMs }, mdTimesMs: mdTimes, goals: GOALS, missed })}`);
   return missed.length ? 2 : 0;
 }
 
