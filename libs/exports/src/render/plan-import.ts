@@ -170,7 +170,7 @@ function mapToCoalition(
         .map((id, j) => organisation(id, `content.actions[${i}].supportingOrganisationIds[${j}]`))
         .filter((id): id is string => id !== null),
     ),
-  })) as ActionProjection[];
+  }));
 
   if (problems.length && task.unmatched === 'refuse') {
     throw AccordError.validation(

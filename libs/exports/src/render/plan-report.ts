@@ -5,6 +5,12 @@
  *
  * This file is shared by every renderer and by the worker: it imports nothing but types.
  */
+import type {
+  ActionProjection,
+  IndicatorProjection,
+  MilestoneProjection,
+  PlanContent,
+} from '@accord/action-plans';
 
 export const STAKEHOLDER_LABELS: Record<string, string> = {
   state: 'State',
@@ -55,47 +61,11 @@ export interface ReportRecommendation {
   sdgTargets: string[];
 }
 
-export interface ReportMilestone {
-  id: string;
-  title: string;
-  /** Calendar date YYYY-MM-DD, or null. */
-  due: string | null;
-  status: string;
-}
-
-export interface ReportIndicator {
-  id: string;
-  name: string;
-  baseline: string | number | null;
-  target: string | number | null;
-  unit: string | null;
-}
-
-export interface ReportAction {
-  id: string;
-  title: string;
-  description: string;
-  leadOrganisationId: string | null;
-  supportingOrganisationIds: string[];
-  /** Calendar dates YYYY-MM-DD, or null. */
-  startDate: string | null;
-  endDate: string | null;
-  status: string;
-  budget: string | null;
-  milestones: ReportMilestone[];
-  indicators: ReportIndicator[];
-}
-
 /** The plan's content exactly as its JSON projection (the same shape as REST reads). */
-export interface ReportContent {
-  title: string;
-  problem: string;
-  baseline: string;
-  objective: string;
-  recommendationIds: string[];
-  sdgTargets: string[];
-  actions: ReportAction[];
-}
+export type ReportContent = PlanContent;
+export type ReportAction = ActionProjection;
+export type ReportMilestone = MilestoneProjection;
+export type ReportIndicator = IndicatorProjection;
 
 export interface ReportEndorsement {
   organisationId: string;

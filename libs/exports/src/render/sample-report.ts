@@ -64,7 +64,7 @@ export function samplePlanReport(options: { actions?: number } = {}): PlanReport
       supportingOrganisationIds: [ids[(i + 1) % ids.length], ids[(i + 2) % ids.length]],
       startDate: i % 7 === 6 ? null : start,
       endDate: i % 7 === 6 ? null : end,
-      status: ['not_started', 'limited', 'substantial', 'completed'][i % 4],
+      status: (['not_started', 'limited', 'substantial', 'completed'] as const)[i % 4],
       budget: i % 3 === 0 ? 'EUR 250,000' : null,
       milestones: [
         {
