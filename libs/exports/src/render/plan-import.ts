@@ -55,11 +55,11 @@ export type ImportOutcome =
 const MAX_PROBLEMS = 50;
 
 // The first problem only: a hostile file of millions of bad items must not make millions of
-// errors. Lengths count UTF-16 units, as the plan's own limits do.
+// errors. (The schema counts lengths in characters; the plan rules checked next count UTF-16
+// units, as live edits do, and name any text that is over by that count.)
 const validateExport = new Ajv2020({
   allErrors: false,
   strict: false,
-  unicode: false,
   verbose: true,
 }).compile<PlanExportDocument>(schema);
 
