@@ -16,6 +16,7 @@ export default tseslint.config(
       'scripts/**/*.mjs',
       'bench/**/*.mjs',
       'bench/**/*.cjs',
+      'apps/web/vite.config.mts',
     ],
   },
   js.configs.recommended,

@@ -2,6 +2,7 @@
 # Installs what Accord needs on a fresh Debian/Ubuntu machine, idempotently:
 #   - FerretDB 1.24.2 (the embedded MongoDB-compatible engine) into .tools/bin, built with Go
 #   - redis-server (multi-node realtime and its tests), from Debian's packages
+#   - chromium (the web client's browser tests drive it with playwright-core), from Debian's packages
 #   - the npm dependencies (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,26 +50,28 @@ install_ferretdb() {
   say "FerretDB $FERRETDB_VERSION installed in .tools/bin"
 }
 
-install_redis() {
-  if command -v redis-server >/dev/null 2>&1; then
-    say "redis-server already installed ($(redis-server --version | awk '{print $3}'))"
+install_debian_package() {
+  local command=$1 package=$2 why=$3
+  if command -v "$command" >/dev/null 2>&1; then
+    say "$package already installed"
     return
   fi
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || fail "redis-server is missing and this user cannot install packages: apt-get install -y redis-server"
+    command -v sudo >/dev/null 2>&1 || fail "$package is missing ($why) and this user cannot install packages: apt-get install -y $package"
     sudo="sudo"
   fi
-  command -v apt-get >/dev/null 2>&1 || fail "redis-server is missing: install it with your package manager"
-  say "Installing redis-server from Debian's packages"
-  $sudo apt-get install -y redis-server >/dev/null 2>&1 || {
+  command -v apt-get >/dev/null 2>&1 || fail "$package is missing ($why): install it with your package manager"
+  say "Installing $package from Debian's packages ($why)"
+  $sudo apt-get install -y "$package" >/dev/null 2>&1 || {
     $sudo apt-get update >/dev/null
-    $sudo apt-get install -y redis-server >/dev/null
+    $sudo apt-get install -y "$package" >/dev/null
   }
 }
 
 install_ferretdb
-install_redis
+install_debian_package redis-server redis-server 'multi-node realtime and its tests'
+install_debian_package chromium chromium "the web client's browser tests"
 say "Installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund
 say "Done. Start Accord with: npm start    Run the tests with: npm test"

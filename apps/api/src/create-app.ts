@@ -21,6 +21,7 @@ import helmet from 'helmet';
 import { AuthService } from '@accord/auth';
 import { AppModule } from './app.module';
 import { AccordIoAdapter } from './socket-io.adapter';
+import { webClient } from './web-client';
 
 export const JSON_BODY_LIMIT = '1mb';
 
@@ -43,7 +44,9 @@ export async function createAccordApp(
   app.disable('x-powered-by');
   app.use(correlationIdMiddleware);
   app.use(accessLog(logger));
-  app.use(helmet());
+  // Helmet's defaults (CSP script-src 'self' and all), without upgrade-insecure-requests: a
+  // deployment without TLS in front (a laptop, a test) must still load its own scripts.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // Before the body parsers, so a browser on an allowed origin can read their errors too.
   app.enableCors({
     origin: (origin, callback) =>
@@ -68,6 +71,7 @@ export async function createAccordApp(
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
+  app.use(webClient());
   app.useWebSocketAdapter(new AccordIoAdapter(app, config, app.get(AuthService), logger));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

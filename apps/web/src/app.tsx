@@ -1,0 +1,42 @@
+import { type ReactNode, useEffect } from 'react';
+import { Layout } from './components/Layout';
+import { t } from './i18n';
+import { AuthPage } from './pages/Auth';
+import { CataloguePage } from './pages/Catalogue';
+import { CoalitionPage, NewCoalitionPage } from './pages/Coalition';
+import { OrganisationPage } from './pages/Organisation';
+import { match, navigate, useLocation } from './router';
+import { useSession } from './session';
+
+/** Which page a path shows; signed-out people are sent to sign in, then back. */
+export function App() {
+  const { me, ready } = useSession();
+  const { path } = useLocation();
+  const publicPage = path === '/sign-in' || path === '/register';
+
+  useEffect(() => {
+    if (!ready) return;
+    if (!me && !publicPage) navigate('/sign-in', { replace: true });
+    if (me && (publicPage || path === '/')) navigate('/recommendations', { replace: true });
+  }, [me, ready, publicPage, path]);
+
+  if (!ready) {
+    return (
+      <Layout title={t('common.loading')}>
+        <p role="status">{t('common.loading')}</p>
+      </Layout>
+    );
+  }
+  if (path === '/register') return <AuthPage register />;
+  if (path === '/sign-in' || !me) return <AuthPage register={false} />;
+  return page(path);
+}
+
+function page(path: string): ReactNode {
+  if (path === '/organisation') return <OrganisationPage />;
+  if (path === '/recommendations') return <CataloguePage />;
+  if (path === '/coalitions/new') return <NewCoalitionPage />;
+  const coalition = match('/coalitions/:id', path);
+  if (coalition) return <CoalitionPage id={coalition.id} key={coalition.id} />;
+  return <CataloguePage />;
+}

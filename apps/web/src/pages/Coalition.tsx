@@ -1,0 +1,169 @@
+import type { CoalitionDetail, Recommendation } from '@accord/client';
+import { STAKEHOLDER_TYPES } from '@accord/client';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Layout, Notice } from '../components/Layout';
+import { type MessageKey, t } from '../i18n';
+import { navigate, useLocation } from '../router';
+import { errorMessage, field, useSession } from '../session';
+
+/** Start a coalition around a recommendation (`?recommendation=<id>`). */
+export function NewCoalitionPage() {
+  const { client, organisation } = useSession();
+  const { query } = useLocation();
+  const recommendationId = query.get('recommendation') ?? '';
+  const [recommendation, setRecommendation] = useState<Recommendation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (recommendationId) {
+      client.recommendations
+        .get(recommendationId)
+        .then(setRecommendation)
+        .catch((e: unknown) => setError(errorMessage(e)));
+    }
+  }, [client, recommendationId]);
+
+  async function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!organisation) {
+      navigate('/organisation');
+      return;
+    }
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await client.coalitions.create({
+        name: field(form, 'name'),
+        purpose: field(form, 'purpose'),
+        visibility: form.get('visibility') === 'public' ? 'public' : 'private',
+        recommendationIds: [recommendationId],
+        organisationId: organisation.id,
+      });
+      navigate(`/coalitions/${created.id}`);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Layout title={t('coalition.new')}>
+      {recommendation && (
+        <blockquote className="card">
+          <strong>{recommendation.code}</strong> {recommendation.text}
+        </blockquote>
+      )}
+      <form className="card narrow" onSubmit={(e) => void create(e)} noValidate>
+        {error && <Notice kind="error">{error}</Notice>}
+        <p className="field">
+          <label htmlFor="name">{t('coalition.name')}</label>
+          <input id="name" name="name" required maxLength={200} />
+        </p>
+        <p className="field">
+          <label htmlFor="purpose">{t('coalition.purpose')}</label>
+          <textarea id="purpose" name="purpose" rows={4} required maxLength={2000} />
+        </p>
+        <fieldset>
+          <legend>{t('coalition.visibility')}</legend>
+          <p>
+            <input type="radio" id="vis-private" name="visibility" value="private" defaultChecked />{' '}
+            <label htmlFor="vis-private">{t('coalition.private')}</label>
+          </p>
+          <p>
+            <input type="radio" id="vis-public" name="visibility" value="public" />{' '}
+            <label htmlFor="vis-public">{t('coalition.public')}</label>
+          </p>
+        </fieldset>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('coalition.create')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+/** A coalition: purpose, recommendations, member organisations and the stakeholder mix. */
+export function CoalitionPage({ id }: { id: string }) {
+  const { client } = useSession();
+  const [coalition, setCoalition] = useState<CoalitionDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    client.coalitions
+      .get(id)
+      .then(setCoalition)
+      .catch((e: unknown) => setError(errorMessage(e)));
+  }, [client, id]);
+
+  if (error) {
+    return (
+      <Layout title={t('coalition.notFound')}>
+        <Notice kind="error">{error}</Notice>
+      </Layout>
+    );
+  }
+  if (!coalition) {
+    return (
+      <Layout title={t('common.loading')}>
+        <p role="status">{t('common.loading')}</p>
+      </Layout>
+    );
+  }
+  const mix = coalition.stakeholderMix;
+  const largest = Math.max(1, ...Object.values(mix.counts));
+  return (
+    <Layout title={coalition.name}>
+      <p className="lead">{coalition.purpose}</p>
+      {coalition.myRole && (
+        <p className="muted">{t('coalition.role', { role: coalition.myRole })}</p>
+      )}
+      <section aria-labelledby="recs">
+        <h2 id="recs">{t('coalition.recommendations')}</h2>
+        <ul>
+          {coalition.recommendations.map((r) => (
+            <li key={r.id}>
+              <strong>{r.code}</strong> {r.theme}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="mix">
+        <h2 id="mix">{t('coalition.mix')}</h2>
+        {mix.multiStakeholder && <p>{t('coalition.multi', { types: mix.types })}</p>}
+        <table className="mix">
+          <caption className="visually-hidden">{t('coalition.mix')}</caption>
+          <tbody>
+            {STAKEHOLDER_TYPES.map((type) => (
+              <tr key={type}>
+                <th scope="row">{t(`stakeholder.${type}` as MessageKey)}</th>
+                <td>
+                  <span
+                    className="bar"
+                    style={{ inlineSize: `${(mix.counts[type] / largest) * 100}%` }}
+                  />
+                  <span className="count">{mix.counts[type]}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="orgs">
+        <h2 id="orgs">{t('coalition.members')}</h2>
+        <ul>
+          {coalition.organisations.map((o) => (
+            <li key={o.id}>
+              {o.name}{' '}
+              <span className="muted">
+                ({t(`stakeholder.${o.stakeholderType}` as MessageKey)}, {o.country})
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,130 @@
+import type { Browser, Page } from 'playwright-core';
+import { accessibilityViolations, launchBrowser, newPerson, screenshot } from '../support/browser';
+import { createOrganisation, registerUser } from '../support/factories';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The web client in a real browser (Debian's Chromium through playwright-core), served by the
+ * API at `/` from the build (`npm run build`). Each page is checked with axe-core.
+ */
+describe('web client', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function expectAccessible(page: Page, name: string) {
+    await screenshot(page, name);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  }
+
+  it('takes a new person from sign-up through their organisation to a coalition of their own', async () => {
+    const context = await newPerson(browser, t.baseUrl);
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.waitForURL('**/sign-in');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign in');
+    await expectAccessible(page, 'sign-in');
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL('**/register');
+    await expectAccessible(page, 'register');
+    const email = `web-${Date.now()}@example.org`;
+    await page.getByLabel('Your name as others see it').fill('Amina Web');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Create an account' }).click();
+
+    await page.waitForURL('**/organisation');
+    await page.getByText('You are not a member of any organisation yet.').waitFor();
+    await expectAccessible(page, 'organisation');
+    await page.getByLabel('Organisation name').fill(`Defenders Network ${Date.now()}`);
+    await page.getByLabel('Stakeholder type').selectOption('ngo');
+    await page.getByLabel('Country (two-letter code, e.g. KE)').fill('ke');
+    await page.getByRole('button', { name: 'Create and act for it' }).click();
+
+    await page.waitForURL('**/recommendations');
+    await page.getByText(/^48 recommendations$/).waitFor();
+    await expect(
+      page.getByRole('link', { name: /^Acting for Defenders Network/ }).count(),
+    ).resolves.toBe(1);
+    await expectAccessible(page, 'catalogue');
+
+    await page.getByLabel('Search recommendations').fill('supply chains');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=supply/);
+    // The count changes from the whole catalogue's to the matches'.
+    const count = await page.getByText(/^(?!48 )\d+ recommendations?$/).textContent();
+    expect(Number(count?.split(' ')[0])).toBeGreaterThan(0);
+
+    await page.getByRole('link', { name: 'Start a coalition on WP1515-49' }).click();
+    await page.waitForURL('**/coalitions/new?recommendation=*');
+    await page.getByText('WP1515-49', { exact: true }).waitFor();
+    await expectAccessible(page, 'new-coalition');
+    await page.getByLabel('Coalition name').fill('Safe space for defenders');
+    await page.getByLabel('Purpose').fill('Protect those who speak up.');
+    await page.getByLabel(/^Public/).check();
+    await page.getByRole('button', { name: 'Create the coalition' }).click();
+
+    await page.waitForURL(/\/coalitions\/[0-9a-f]{24}$/);
+    await page.getByRole('heading', { level: 1, name: 'Safe space for defenders' }).waitFor();
+    await page.getByText('Your role: organiser').waitFor();
+    await expect(
+      page.getByRole('row', { name: /NGO/ }).getByText('1', { exact: true }).count(),
+    ).resolves.toBe(1);
+    await expectAccessible(page, 'coalition');
+    await context.close();
+  }, 120_000);
+
+  it('shows another person the coalitions working on a recommendation, and keeps them signed in across a reload', async () => {
+    const founder = await registerUser(t.client());
+    const org = await createOrganisation(founder, { stakeholderType: 'state' });
+    const rec = await founder.client.recommendations.get('WP1515-55');
+    await founder.client.coalitions.create({
+      name: 'Civic space watch',
+      purpose: 'Watch civic space',
+      visibility: 'public',
+      recommendationIds: [rec.id],
+      organisationId: org.id,
+    });
+    const reader = await registerUser(t.client(), { displayName: 'Reader' });
+    await createOrganisation(reader);
+
+    const context = await newPerson(browser, t.baseUrl);
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(reader.email);
+    await page.getByLabel('Password').fill(reader.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/organisation');
+    await page.getByRole('button', { name: /^Act for / }).click();
+    await page.waitForURL('**/recommendations');
+
+    await page.reload();
+    await page.getByText(/^48 recommendations$/).waitFor();
+    // 20 to a page, in the report's order: WP1515-55 is on the second.
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.getByText('Page 2 of 3').waitFor();
+    await page.getByRole('button', { name: 'Show coalitions working on WP1515-55' }).click();
+    await page.getByRole('link', { name: 'Civic space watch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Civic space watch' }).waitFor();
+    await page.getByText('Watch civic space').waitFor();
+
+    // A wrong password is named on the sign-in page, in an alert.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await page.getByLabel('Email').fill(reader.email);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/email or password/i);
+    await context.close();
+  }, 120_000);
+});
