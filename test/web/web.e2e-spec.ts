@@ -127,4 +127,65 @@ describe('web client', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/email or password/i);
     await context.close();
   }, 120_000);
+
+  it('lets two members of two organisations talk live, and a moderator hide a comment for everyone', async () => {
+    const organiser = await registerUser(t.client(), { displayName: 'Olu Organiser' });
+    const own = await createOrganisation(organiser, { stakeholderType: 'state' });
+    const member = await registerUser(t.client(), { displayName: 'Mia Member' });
+    const theirs = await createOrganisation(member, { stakeholderType: 'ngo' });
+    const rec = await organiser.client.recommendations.get('WP1515-55');
+    const coalition = await organiser.client.coalitions.create({
+      name: 'Room in the browser',
+      purpose: 'Talk',
+      visibility: 'private',
+      recommendationIds: [rec.id],
+      organisationId: own.id,
+    });
+    const invitation = await organiser.client.coalitions.invite(coalition.id, {
+      email: member.email,
+      role: 'member',
+      organisationId: theirs.id,
+    });
+    await member.client.invitations.accept(invitation.token);
+
+    const signIn = async (person: typeof organiser) => {
+      const context = await newPerson(browser, t.baseUrl);
+      const page = await context.newPage();
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(person.email);
+      await page.getByLabel('Password').fill(person.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/organisation');
+      await page.goto(`/coalitions/${coalition.id}`);
+      await page.getByRole('link', { name: 'Open the live room' }).click();
+      await page.getByText('Connected', { exact: true }).waitFor();
+      return { context, page };
+    };
+    const olu = await signIn(organiser);
+    const mia = await signIn(member);
+    await olu.page.getByRole('listitem').filter({ hasText: 'Mia Member' }).first().waitFor();
+    await expectAccessible(mia.page, 'room');
+
+    await mia.page.getByLabel('Your comment').fill('Hello from the NGO side');
+    await mia.page.getByRole('button', { name: 'Send' }).click();
+    await olu.page.getByText('Hello from the NGO side').waitFor();
+    await expect(olu.page.getByText('New comment from Mia Member').count()).resolves.toBe(1);
+
+    await olu.page.getByRole('button', { name: 'Reply' }).click();
+    await olu.page.getByLabel('Your comment').fill('Welcome, Mia');
+    await olu.page.getByRole('button', { name: 'Send' }).click();
+    await mia.page.locator('.replies').getByText('Welcome, Mia').waitFor();
+
+    olu.page.once('dialog', (dialog) => void dialog.accept('Off topic'));
+    await olu.page
+      .getByRole('listitem')
+      .filter({ hasText: 'Hello from the NGO side' })
+      .getByRole('button', { name: 'Hide' })
+      .click();
+    await mia.page.getByText('This comment was hidden by a moderator.').waitFor();
+    await expect(mia.page.getByText('Hello from the NGO side').count()).resolves.toBe(0);
+    await screenshot(olu.page, 'room-moderator');
+    await olu.context.close();
+    await mia.context.close();
+  }, 120_000);
 });

@@ -34,8 +34,13 @@ export class AccordIoAdapter extends IoAdapter {
       ...(options as ServerOptions),
       maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
       cors: { origin: (origin, callback) => callback(null, allowed(origin)), credentials: true },
-      // The CORS rule covers HTTP polling; WebSocket upgrades are checked here.
-      allowRequest: (req, callback) => callback(null, allowed(req.headers.origin)),
+      // The CORS rule covers HTTP polling; WebSocket upgrades are checked here. The web client
+      // served by this API (same origin: the Origin's host is the request's) is always allowed.
+      allowRequest: (req, callback) =>
+        callback(
+          null,
+          allowed(req.headers.origin) || sameOrigin(req.headers.origin, req.headers.host),
+        ),
     });
     if (this.config.redisUrl) server.adapter(this.redisAdapter(this.config.redisUrl));
     server.use((socket, next) => {
@@ -114,5 +119,15 @@ export class AccordIoAdapter extends IoAdapter {
     await super.close(server);
     for (const client of this.redisClients) client.disconnect();
     this.redisClients = [];
+  }
+}
+
+/** Whether a browser's Origin names the host the request was sent to (the page is ours). */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
   }
 }

@@ -5,6 +5,7 @@ import { AuthPage } from './pages/Auth';
 import { CataloguePage } from './pages/Catalogue';
 import { CoalitionPage, NewCoalitionPage } from './pages/Coalition';
 import { OrganisationPage } from './pages/Organisation';
+import { RoomPage } from './pages/Room';
 import { match, navigate, useLocation } from './router';
 import { useSession } from './session';
 
@@ -36,6 +37,8 @@ function page(path: string): ReactNode {
   if (path === '/organisation') return <OrganisationPage />;
   if (path === '/recommendations') return <CataloguePage />;
   if (path === '/coalitions/new') return <NewCoalitionPage />;
+  const room = match('/coalitions/:id/room', path);
+  if (room) return <RoomPage id={room.id} key={room.id} />;
   const coalition = match('/coalitions/:id', path);
   if (coalition) return <CoalitionPage id={coalition.id} key={coalition.id} />;
   return <CataloguePage />;

@@ -3,7 +3,7 @@ import { STAKEHOLDER_TYPES } from '@accord/client';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Layout, Notice } from '../components/Layout';
 import { type MessageKey, t } from '../i18n';
-import { navigate, useLocation } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { errorMessage, field, useSession } from '../session';
 
 /** Start a coalition around a recommendation (`?recommendation=<id>`). */
@@ -118,7 +118,14 @@ export function CoalitionPage({ id }: { id: string }) {
     <Layout title={coalition.name}>
       <p className="lead">{coalition.purpose}</p>
       {coalition.myRole && (
-        <p className="muted">{t('coalition.role', { role: coalition.myRole })}</p>
+        <>
+          <p className="muted">{t('coalition.role', { role: coalition.myRole })}</p>
+          <p>
+            <Link to={`/coalitions/${coalition.id}/room`} className="button primary">
+              {t('coalition.openRoom')}
+            </Link>
+          </p>
+        </>
       )}
       <section aria-labelledby="recs">
         <h2 id="recs">{t('coalition.recommendations')}</h2>
