@@ -7,7 +7,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npx nest build api && npm prune --omit=dev
+# The API and the web client (apps/web → dist/web, served at /), then runtime packages only.
+RUN npm run build && npm prune --omit=dev
 # Exports embed only the regular and bold Noto faces: the other weights and previews are ~100 MB.
 RUN find node_modules/@expo-google-fonts -type f \( -name '*.png' -o \( -name '*.ttf' \
       ! -name '*_400Regular.ttf' ! -name '*_700Bold.ttf' \) \) -delete

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { accessibilityViolations, launchBrowser, newPerson, screenshot } from '../support/browser';
 import { createOrganisation, registerUser } from '../support/factories';
@@ -185,6 +186,101 @@ describe('web client', () => {
     await mia.page.getByText('This comment was hidden by a moderator.').waitFor();
     await expect(mia.page.getByText('Hello from the NGO side').count()).resolves.toBe(0);
     await screenshot(olu.page, 'room-moderator');
+    await olu.context.close();
+    await mia.context.close();
+  }, 120_000);
+
+  it('lets two people co-edit a plan field live to the same text, and the organiser download a PDF', async () => {
+    const organiser = await registerUser(t.client(), { displayName: 'Olu Organiser' });
+    const own = await createOrganisation(organiser, { stakeholderType: 'state' });
+    const member = await registerUser(t.client(), { displayName: 'Mia Member' });
+    const theirs = await createOrganisation(member, { stakeholderType: 'ngo' });
+    const rec = await organiser.client.recommendations.get('WP1515-55');
+    const coalition = await organiser.client.coalitions.create({
+      name: 'Plan in the browser',
+      purpose: 'Write it together',
+      visibility: 'private',
+      recommendationIds: [rec.id],
+      organisationId: own.id,
+    });
+    const invitation = await organiser.client.coalitions.invite(coalition.id, {
+      email: member.email,
+      role: 'member',
+      organisationId: theirs.id,
+    });
+    await member.client.invitations.accept(invitation.token);
+
+    const open = async (person: typeof organiser, first: boolean) => {
+      const context = await newPerson(browser, t.baseUrl);
+      const page = await context.newPage();
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(person.email);
+      await page.getByLabel('Password').fill(person.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/organisation');
+      await page.goto(`/coalitions/${coalition.id}`);
+      if (first) {
+        await page.getByLabel('Title of a new action plan').fill('Defenders plan');
+        await page.getByRole('button', { name: 'Start an action plan' }).click();
+      } else {
+        await page.getByRole('link', { name: 'Defenders plan' }).click();
+      }
+      await page.waitForURL(/\/plans\/[0-9a-f]{24}$/);
+      await page.getByRole('textbox', { name: 'Problem' }).waitFor();
+      return { context, page };
+    };
+    const olu = await open(organiser, true);
+    const mia = await open(member, false);
+    await expectAccessible(olu.page, 'plan-editor');
+
+    const problem = (page: Page) => page.getByRole('textbox', { name: 'Problem' });
+    await problem(olu.page).click();
+    await problem(mia.page).click();
+    await Promise.all([
+      olu.page.keyboard.type('Reprisals against defenders. ', { delay: 15 }),
+      mia.page.keyboard.type('No legal aid. ', { delay: 15 }),
+    ]);
+    // The text as written: the other editors' cursors (name labels) are not part of it.
+    const textOf = (page: Page) =>
+      problem(page).evaluate((element) => {
+        const copy = element.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('.cm-ySelectionCaret').forEach((caret) => caret.remove());
+        return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
+      });
+    const texts = async () => [await textOf(olu.page), await textOf(mia.page)];
+
+    let both = await texts();
+    for (
+      let i = 0;
+      i < 50 &&
+      !(both[0] === both[1] && both[0]?.includes('legal aid') && both[0]?.includes('Reprisals'));
+      i++
+    ) {
+      await olu.page.waitForTimeout(100);
+      both = await texts();
+    }
+    expect(both[0]).toBe(both[1]);
+    expect(both[0]).toContain('Reprisals against defenders.');
+    expect(both[0]).toContain('No legal aid.');
+    const plans = await organiser.client.plans.list(coalition.id);
+    const stored = await organiser.client.plans.get(plans.items[0].id);
+    expect(stored.problem.trim()).toBe(both[0]?.trim());
+
+    await olu.page.getByLabel('New action').fill('Legal aid fund');
+    await olu.page.getByRole('button', { name: 'Add the action' }).click();
+    await mia.page
+      .getByRole('textbox', { name: 'Action 1: title' })
+      .getByText('Legal aid fund')
+      .waitFor();
+
+    const [download] = await Promise.all([
+      olu.page.waitForEvent('download'),
+      olu.page.getByRole('button', { name: 'Download PDF' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^Defenders plan - \d{4}-\d{2}-\d{2}\.pdf$/);
+    const path = await download.path();
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
+    await screenshot(olu.page, 'plan-editor-after');
     await olu.context.close();
     await mia.context.close();
   }, 120_000);

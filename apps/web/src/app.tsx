@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { Layout } from './components/Layout';
 import { t } from './i18n';
 import { AuthPage } from './pages/Auth';
@@ -8,6 +8,10 @@ import { OrganisationPage } from './pages/Organisation';
 import { RoomPage } from './pages/Room';
 import { match, navigate, useLocation } from './router';
 import { useSession } from './session';
+
+// The plan editor (CodeMirror, Yjs bindings) loads only when a plan is opened: a lighter first
+// page on slow connections.
+const PlanPage = lazy(() => import('./pages/Plan').then((m) => ({ default: m.PlanPage })));
 
 /** Which page a path shows; signed-out people are sent to sign in, then back. */
 export function App() {
@@ -37,6 +41,14 @@ function page(path: string): ReactNode {
   if (path === '/organisation') return <OrganisationPage />;
   if (path === '/recommendations') return <CataloguePage />;
   if (path === '/coalitions/new') return <NewCoalitionPage />;
+  const plan = match('/plans/:id', path);
+  if (plan) {
+    return (
+      <Suspense fallback={<Layout title={t('common.loading')}>{null}</Layout>}>
+        <PlanPage id={plan.id} key={plan.id} />
+      </Suspense>
+    );
+  }
   const room = match('/coalitions/:id/room', path);
   if (room) return <RoomPage id={room.id} key={room.id} />;
   const coalition = match('/coalitions/:id', path);

@@ -1,4 +1,4 @@
-import type { CoalitionDetail, Recommendation } from '@accord/client';
+import type { CoalitionDetail, PlanSummary, Recommendation } from '@accord/client';
 import { STAKEHOLDER_TYPES } from '@accord/client';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Layout, Notice } from '../components/Layout';
@@ -89,14 +89,30 @@ export function NewCoalitionPage() {
 export function CoalitionPage({ id }: { id: string }) {
   const { client } = useSession();
   const [coalition, setCoalition] = useState<CoalitionDetail | null>(null);
+  const [plans, setPlans] = useState<PlanSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     client.coalitions
       .get(id)
-      .then(setCoalition)
+      .then((found) => {
+        setCoalition(found);
+        if (found.myRole) return client.plans.list(id).then((page) => setPlans(page.items));
+      })
       .catch((e: unknown) => setError(errorMessage(e)));
   }, [client, id]);
+
+  async function createPlan(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const title = field(new FormData(event.currentTarget), 'planTitle').trim();
+    if (!title) return;
+    try {
+      const created = await client.plans.create(id, title);
+      navigate(`/plans/${created.id}`);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
 
   if (error) {
     return (
@@ -126,6 +142,28 @@ export function CoalitionPage({ id }: { id: string }) {
             </Link>
           </p>
         </>
+      )}
+      {coalition.myRole && (
+        <section aria-labelledby="plans">
+          <h2 id="plans">{t('coalition.plans')}</h2>
+          {plans.length === 0 && <p>{t('coalition.noPlans')}</p>}
+          <ul>
+            {plans.map((p) => (
+              <li key={p.id}>
+                <Link to={`/plans/${p.id}`}>{p.title}</Link>
+              </li>
+            ))}
+          </ul>
+          {coalition.myRole !== 'observer' && (
+            <form className="inline-form" onSubmit={(e) => void createPlan(e)}>
+              <p className="field">
+                <label htmlFor="planTitle">{t('coalition.newPlan')}</label>
+                <input id="planTitle" name="planTitle" maxLength={300} required />
+              </p>
+              <button type="submit">{t('coalition.createPlan')}</button>
+            </form>
+          )}
+        </section>
       )}
       <section aria-labelledby="recs">
         <h2 id="recs">{t('coalition.recommendations')}</h2>
