@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { accessibilityViolations, launchBrowser, newPerson, screenshot } from '../support/browser';
-import { createOrganisation, registerUser } from '../support/factories';
+import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -21,6 +21,41 @@ describe('web client', () => {
     await browser?.close();
     await t?.close();
   });
+
+  /** A private coalition of an organiser (a state) with a member of an NGO. */
+  async function twoOrganisations(name: string) {
+    const organiser = await registerUser(t.client(), { displayName: 'Olu Organiser' });
+    const own = await createOrganisation(organiser, { stakeholderType: 'state' });
+    const member = await registerUser(t.client(), { displayName: 'Mia Member' });
+    const theirs = await createOrganisation(member, { stakeholderType: 'ngo' });
+    const rec = await organiser.client.recommendations.get('WP1515-55');
+    const coalition = await organiser.client.coalitions.create({
+      name,
+      purpose: 'Work together',
+      visibility: 'private',
+      recommendationIds: [rec.id],
+      organisationId: own.id,
+    });
+    const invitation = await organiser.client.coalitions.invite(coalition.id, {
+      email: member.email,
+      role: 'member',
+      organisationId: theirs.id,
+    });
+    await member.client.invitations.accept(invitation.token);
+    return { organiser, member, coalition };
+  }
+
+  /** A browser window of its own, signed in through the sign-in page. */
+  async function signedIn(person: TestUser): Promise<Page> {
+    const context = await newPerson(browser, t.baseUrl);
+    const page = await context.newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(person.email);
+    await page.getByLabel('Password').fill(person.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/organisation');
+    return page;
+  }
 
   async function expectAccessible(page: Page, name: string) {
     await screenshot(page, name);
@@ -99,13 +134,8 @@ describe('web client', () => {
     const reader = await registerUser(t.client(), { displayName: 'Reader' });
     await createOrganisation(reader);
 
-    const context = await newPerson(browser, t.baseUrl);
-    const page = await context.newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill(reader.email);
-    await page.getByLabel('Password').fill(reader.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/organisation');
+    const page = await signedIn(reader);
+    const context = page.context();
     await page.getByRole('button', { name: /^Act for / }).click();
     await page.waitForURL('**/recommendations');
 
@@ -130,37 +160,14 @@ describe('web client', () => {
   }, 120_000);
 
   it('lets two members of two organisations talk live, and a moderator hide a comment for everyone', async () => {
-    const organiser = await registerUser(t.client(), { displayName: 'Olu Organiser' });
-    const own = await createOrganisation(organiser, { stakeholderType: 'state' });
-    const member = await registerUser(t.client(), { displayName: 'Mia Member' });
-    const theirs = await createOrganisation(member, { stakeholderType: 'ngo' });
-    const rec = await organiser.client.recommendations.get('WP1515-55');
-    const coalition = await organiser.client.coalitions.create({
-      name: 'Room in the browser',
-      purpose: 'Talk',
-      visibility: 'private',
-      recommendationIds: [rec.id],
-      organisationId: own.id,
-    });
-    const invitation = await organiser.client.coalitions.invite(coalition.id, {
-      email: member.email,
-      role: 'member',
-      organisationId: theirs.id,
-    });
-    await member.client.invitations.accept(invitation.token);
+    const { organiser, member, coalition } = await twoOrganisations('Room in the browser');
 
-    const signIn = async (person: typeof organiser) => {
-      const context = await newPerson(browser, t.baseUrl);
-      const page = await context.newPage();
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(person.email);
-      await page.getByLabel('Password').fill(person.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/organisation');
+    const signIn = async (person: TestUser) => {
+      const page = await signedIn(person);
       await page.goto(`/coalitions/${coalition.id}`);
       await page.getByRole('link', { name: 'Open the live room' }).click();
       await page.getByText('Connected', { exact: true }).waitFor();
-      return { context, page };
+      return { context: page.context(), page };
     };
     const olu = await signIn(organiser);
     const mia = await signIn(member);
@@ -191,33 +198,11 @@ describe('web client', () => {
   }, 120_000);
 
   it('lets two people co-edit a plan field live to the same text, and the organiser download a PDF', async () => {
-    const organiser = await registerUser(t.client(), { displayName: 'Olu Organiser' });
-    const own = await createOrganisation(organiser, { stakeholderType: 'state' });
-    const member = await registerUser(t.client(), { displayName: 'Mia Member' });
-    const theirs = await createOrganisation(member, { stakeholderType: 'ngo' });
-    const rec = await organiser.client.recommendations.get('WP1515-55');
-    const coalition = await organiser.client.coalitions.create({
-      name: 'Plan in the browser',
-      purpose: 'Write it together',
-      visibility: 'private',
-      recommendationIds: [rec.id],
-      organisationId: own.id,
-    });
-    const invitation = await organiser.client.coalitions.invite(coalition.id, {
-      email: member.email,
-      role: 'member',
-      organisationId: theirs.id,
-    });
-    await member.client.invitations.accept(invitation.token);
+    const { organiser, member, coalition } = await twoOrganisations('Plan in the browser');
 
-    const open = async (person: typeof organiser, first: boolean) => {
-      const context = await newPerson(browser, t.baseUrl);
-      const page = await context.newPage();
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(person.email);
-      await page.getByLabel('Password').fill(person.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/organisation');
+    const open = async (person: TestUser, first: boolean) => {
+      const page = await signedIn(person);
+      const context = page.context();
       await page.goto(`/coalitions/${coalition.id}`);
       if (first) {
         await page.getByLabel('Title of a new action plan').fill('Defenders plan');
@@ -283,5 +268,55 @@ describe('web client', () => {
     await screenshot(olu.page, 'plan-editor-after');
     await olu.context.close();
     await mia.context.close();
+  }, 120_000);
+
+  it('lets an organiser invite someone by link and approve a request to join', async () => {
+    const founder = await registerUser(t.client(), { displayName: 'Fatou Founder' });
+    const own = await createOrganisation(founder, { stakeholderType: 'nhri' });
+    const invitee = await registerUser(t.client(), { displayName: 'Ivan Invitee' });
+    await createOrganisation(invitee, { stakeholderType: 'union' });
+    const asker = await registerUser(t.client(), { displayName: 'Ana Asker' });
+    await createOrganisation(asker, { stakeholderType: 'academia' });
+    const rec = await founder.client.recommendations.get('WP1515-55');
+    const coalition = await founder.client.coalitions.create({
+      name: 'Open doors',
+      purpose: 'Anyone may ask',
+      visibility: 'public',
+      recommendationIds: [rec.id],
+      organisationId: own.id,
+    });
+    const actingFor = async (person: TestUser) => {
+      const page = await signedIn(person);
+      await page.getByRole('button', { name: /^Act for / }).click();
+      await page.waitForURL('**/recommendations');
+      return page;
+    };
+
+    const organiser = await actingFor(founder);
+    await organiser.goto(`/coalitions/${coalition.id}`);
+    await organiser.getByRole('heading', { name: 'Organise' }).waitFor();
+    await organiser.getByLabel('Email').fill(invitee.email);
+    await organiser.getByLabel('Role').selectOption('member');
+    await organiser.getByRole('button', { name: 'Create the invitation' }).click();
+    const link = await organiser.locator('.invite-link').textContent();
+    expect(link).toMatch(new RegExp(`^${t.baseUrl}/invitations/.+`));
+    await expectAccessible(organiser, 'coalition-organiser');
+
+    const invited = await actingFor(invitee);
+    await invited.goto(link!);
+    await invited.getByRole('button', { name: 'Accept the invitation' }).click();
+    await invited.getByText('Your role: member').waitFor();
+
+    const asking = await actingFor(asker);
+    await asking.goto(`/coalitions/${coalition.id}`);
+    await asking.getByRole('button', { name: /^Ask to join for / }).click();
+    await asking.getByText('Your request was sent to the organisers.').waitFor();
+
+    await organiser.reload();
+    await organiser.getByRole('button', { name: 'Approve Ana Asker' }).click();
+    await organiser.getByText('No one is waiting.').waitFor();
+    await asking.reload();
+    await asking.getByText('Your role: member').waitFor();
+    for (const page of [organiser, invited, asking]) await page.context().close();
   }, 120_000);
 });

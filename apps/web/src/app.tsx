@@ -4,6 +4,7 @@ import { t } from './i18n';
 import { AuthPage } from './pages/Auth';
 import { CataloguePage } from './pages/Catalogue';
 import { CoalitionPage, NewCoalitionPage } from './pages/Coalition';
+import { InvitationPage } from './pages/Invitation';
 import { OrganisationPage } from './pages/Organisation';
 import { RoomPage } from './pages/Room';
 import { match, navigate, useLocation } from './router';
@@ -41,6 +42,8 @@ function page(path: string): ReactNode {
   if (path === '/organisation') return <OrganisationPage />;
   if (path === '/recommendations') return <CataloguePage />;
   if (path === '/coalitions/new') return <NewCoalitionPage />;
+  const invitation = match('/invitations/:token', path);
+  if (invitation) return <InvitationPage token={invitation.token} />;
   const plan = match('/plans/:id', path);
   if (plan) {
     return (

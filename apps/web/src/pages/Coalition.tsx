@@ -2,6 +2,7 @@ import type { CoalitionDetail, PlanSummary, Recommendation } from '@accord/clien
 import { STAKEHOLDER_TYPES } from '@accord/client';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Layout, Notice } from '../components/Layout';
+import { OrganiserTools } from '../components/OrganiserTools';
 import { type MessageKey, t } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { errorMessage, field, useSession } from '../session';
@@ -87,7 +88,9 @@ export function NewCoalitionPage() {
 
 /** A coalition: purpose, recommendations, member organisations and the stakeholder mix. */
 export function CoalitionPage({ id }: { id: string }) {
-  const { client } = useSession();
+  const { client, organisation } = useSession();
+  const [asked, setAsked] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
   const [coalition, setCoalition] = useState<CoalitionDetail | null>(null);
   const [plans, setPlans] = useState<PlanSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -102,6 +105,16 @@ export function CoalitionPage({ id }: { id: string }) {
       .catch((e: unknown) => setError(errorMessage(e)));
   }, [client, id]);
 
+  async function askToJoin() {
+    if (!organisation) return;
+    try {
+      await client.coalitions.requestToJoin(id, organisation.id);
+      setAsked(true);
+    } catch (e) {
+      setActionError(errorMessage(e));
+    }
+  }
+
   async function createPlan(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const title = field(new FormData(event.currentTarget), 'planTitle').trim();
@@ -110,7 +123,7 @@ export function CoalitionPage({ id }: { id: string }) {
       const created = await client.plans.create(id, title);
       navigate(`/plans/${created.id}`);
     } catch (e) {
-      setError(errorMessage(e));
+      setActionError(errorMessage(e));
     }
   }
 
@@ -133,6 +146,7 @@ export function CoalitionPage({ id }: { id: string }) {
   return (
     <Layout title={coalition.name}>
       <p className="lead">{coalition.purpose}</p>
+      {actionError && <Notice kind="error">{actionError}</Notice>}
       {coalition.myRole && (
         <>
           <p className="muted">{t('coalition.role', { role: coalition.myRole })}</p>
@@ -143,6 +157,18 @@ export function CoalitionPage({ id }: { id: string }) {
           </p>
         </>
       )}
+      {!coalition.myRole && coalition.visibility === 'public' && organisation && (
+        <p>
+          {asked ? (
+            <Notice kind="info">{t('coalition.asked')}</Notice>
+          ) : (
+            <button type="button" className="primary" onClick={() => void askToJoin()}>
+              {t('coalition.askToJoin', { organisation: organisation.name })}
+            </button>
+          )}
+        </p>
+      )}
+      <OrganiserTools coalition={coalition} />
       {coalition.myRole && (
         <section aria-labelledby="plans">
           <h2 id="plans">{t('coalition.plans')}</h2>

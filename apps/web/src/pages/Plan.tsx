@@ -20,6 +20,13 @@ const NEXT_STATUS: Record<PlanStatus, PlanStatus[]> = {
   endorsed: ['published', 'draft'],
   published: ['draft'],
 };
+/** The plan's own texts: Yjs key, label, whether it takes several lines. */
+const PLAN_TEXTS: [string, MessageKey, boolean][] = [
+  ['title', 'plan.title', false],
+  ['problem', 'plan.problem', true],
+  ['baseline', 'plan.baseline', true],
+  ['objective', 'plan.objective', true],
+];
 const EXPORTS: ExportFormat[] = ['pdf', 'docx', 'xlsx', 'csv', 'md', 'ics', 'json'];
 const COLORS = ['#1f4f8f', '#a4161a', '#1d6b34', '#7a3e9d', '#b35c00', '#00677f'];
 
@@ -113,33 +120,16 @@ export function PlanPage({ id }: { id: string }) {
         <div className="plan">
           <section aria-labelledby="fields" className="card">
             <h2 id="fields">{t('plan.commitment')}</h2>
-            <CollabText
-              text={plan.get('title') as Y.Text}
-              awareness={session.awareness}
-              label={t('plan.title')}
-              readOnly={readOnly}
-            />
-            <CollabText
-              text={plan.get('problem') as Y.Text}
-              awareness={session.awareness}
-              label={t('plan.problem')}
-              multiline
-              readOnly={readOnly}
-            />
-            <CollabText
-              text={plan.get('baseline') as Y.Text}
-              awareness={session.awareness}
-              label={t('plan.baseline')}
-              multiline
-              readOnly={readOnly}
-            />
-            <CollabText
-              text={plan.get('objective') as Y.Text}
-              awareness={session.awareness}
-              label={t('plan.objective')}
-              multiline
-              readOnly={readOnly}
-            />
+            {PLAN_TEXTS.map(([key, label, multiline]) => (
+              <CollabText
+                key={key}
+                text={plan.get(key) as Y.Text}
+                awareness={session.awareness}
+                label={t(label)}
+                multiline={multiline}
+                readOnly={readOnly}
+              />
+            ))}
           </section>
           <section aria-labelledby="actions" className="card">
             <h2 id="actions">{t('plan.actions', { count: actions.length })}</h2>
