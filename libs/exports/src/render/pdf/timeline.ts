@@ -249,13 +249,7 @@ function drawRow(
   }
   for (const milestone of row.milestones) {
     const x = xOf(milestone.due + 0.5);
-    doc
-      .polygon(
-        [x, middle - DIAMOND],
-        [x + DIAMOND, middle],
-        [x, middle + DIAMOND],
-        [x - DIAMOND, middle],
-      )
+    diamond(doc, x, middle)
       .lineWidth(0.5)
       .fillAndStroke(milestone.done ? STATUS_COLORS.completed : COLORS.text, '#ffffff');
   }
@@ -273,26 +267,17 @@ function drawLegend(flow: Flow): void {
     text.draw(block, x + 18, top, block.width + 1, 'left');
     x += 18 + block.width + 14;
   }
-  doc
-    .polygon(
-      [x + 4, middle - DIAMOND],
-      [x + 4 + DIAMOND, middle],
-      [x + 4, middle + DIAMOND],
-      [x + 4 - DIAMOND, middle],
-    )
-    .fill(COLORS.text);
+  diamond(doc, x + 4, middle).fill(COLORS.text);
   const milestone = text.layout('Milestone', style, 200);
   text.draw(milestone, x + 12, top, milestone.width + 1, 'left');
   x += 12 + milestone.width + 14;
-  doc
-    .polygon(
-      [x + 4, middle - DIAMOND],
-      [x + 4 + DIAMOND, middle],
-      [x + 4, middle + DIAMOND],
-      [x + 4 - DIAMOND, middle],
-    )
-    .fill(STATUS_COLORS.completed);
+  diamond(doc, x + 4, middle).fill(STATUS_COLORS.completed);
   const done = text.layout('Milestone completed', style, 200);
   text.draw(done, x + 12, top, done.width + 1, 'left');
   flow.y = top + 16;
+}
+
+/** A milestone's mark: a diamond centred on (x, y), ready to be filled. */
+function diamond(doc: PDFKit.PDFDocument, x: number, y: number): PDFKit.PDFDocument {
+  return doc.polygon([x, y - DIAMOND], [x + DIAMOND, y], [x, y + DIAMOND], [x - DIAMOND, y]);
 }
