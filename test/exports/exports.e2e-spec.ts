@@ -10,7 +10,7 @@ import {
   wordText,
 } from '../support/documents';
 import { apiError } from '../support/helpers';
-import { type Person, RoomKit } from '../support/rooms';
+import { addMember, type Person, RoomKit } from '../support/rooms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ARABIC = 'حماية المدافعين عن حقوق الإنسان';
@@ -251,12 +251,7 @@ describe('action plan exports', () => {
       recommendationIds: c.recommendationIds,
       organisationId: organiser.organisationId,
     });
-    const invitation = await organiser.client.coalitions.invite(other.id, {
-      email: ann.email,
-      role: 'member',
-      organisationId: ann.organisationId,
-    });
-    await ann.client.invitations.accept(invitation.token);
+    await addMember(organiser, other.id, ann, 'member');
 
     const imported = await ann.client.plans.import(other.id, exported);
     expect(imported).toMatchObject({

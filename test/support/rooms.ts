@@ -21,6 +21,21 @@ export type Room<K extends string> = {
   organiser: Person;
 } & Record<K, Person>;
 
+/** Makes a person a member of a coalition: the organiser invites them, they accept. */
+export async function addMember(
+  organiser: TestUser,
+  coalitionId: string,
+  person: Person,
+  role: CoalitionRole,
+): Promise<void> {
+  const invitation = await organiser.client.coalitions.invite(coalitionId, {
+    email: person.email,
+    role,
+    organisationId: person.organisationId,
+  });
+  await person.client.invitations.accept(invitation.token);
+}
+
 /**
  * Sets up live rooms for a test file: people (registered through the API, each with an
  * organisation of their own), coalitions with a cast of roles, and real socket.io clients
@@ -64,14 +79,7 @@ export class RoomKit {
       names.map(async (name, i) => {
         const user = others[i];
         const role = cast[name];
-        if (role !== 'outsider') {
-          const inv = await organiser.client.coalitions.invite(c.id, {
-            email: user.email,
-            role,
-            organisationId: user.organisationId,
-          });
-          await user.client.invitations.accept(inv.token);
-        }
+        if (role !== 'outsider') await addMember(organiser, c.id, user, role);
         return [name, user] as const;
       }),
     );

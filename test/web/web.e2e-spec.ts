@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { accessibilityViolations, launchBrowser, newPerson, screenshot } from '../support/browser';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
+import { addMember } from '../support/rooms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -36,12 +37,7 @@ describe('web client', () => {
       recommendationIds: [rec.id],
       organisationId: own.id,
     });
-    const invitation = await organiser.client.coalitions.invite(coalition.id, {
-      email: member.email,
-      role: 'member',
-      organisationId: theirs.id,
-    });
-    await member.client.invitations.accept(invitation.token);
+    await addMember(organiser, coalition.id, { ...member, organisationId: theirs.id }, 'member');
     return { organiser, member, coalition };
   }
 

@@ -1,6 +1,5 @@
 import { projectRoot } from '@accord/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -21,19 +20,22 @@ export function webClient(): Router {
   router.get(
     /^(?!\/api(\/|$)|\/socket\.io(\/|$)).*/,
     (req: Request, res: Response, next: NextFunction) => {
-      if (!existsSync(index)) {
-        res
-          .status(503)
-          .type('text/plain')
-          .send('The web client is not built: run `npm run build` (the API is at /api).');
-        return;
-      }
       if (!req.accepts('html')) {
         next();
         return;
       }
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
+      res.sendFile(index, (error?: NodeJS.ErrnoException) => {
+        if (!error) return;
+        if (error.code !== 'ENOENT' || res.headersSent) {
+          next(error);
+          return;
+        }
+        res
+          .status(503)
+          .type('text/plain')
+          .send('The web client is not built: run `npm run build` (the API is at /api).');
+      });
     },
   );
   return router;

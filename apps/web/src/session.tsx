@@ -1,6 +1,7 @@
 import {
   AccordApiError,
   AccordClient,
+  type AccordRealtime,
   type AuthResult,
   type Me,
   type MyOrganisation,
@@ -31,6 +32,8 @@ interface Stored {
 interface SessionValue {
   /** Signed in (or not) as far as the server is concerned. */
   client: AccordClient;
+  /** A live connection (rooms, plans) that survives the access token's refresh. */
+  live: () => AccordRealtime;
   me: Me | null;
   organisation: MyOrganisation | null;
   ready: boolean;
@@ -61,55 +64,77 @@ function save(stored: Stored | null): void {
   else sessionStorage.removeItem(STORAGE_KEY);
 }
 
+/**
+ * Refreshes the tokens (one refresh at a time, however many requests ask); the new access token,
+ * or null when the sign-in has ended (then `onSignedOut`).
+ */
+function tokenRefresher(onSignedOut: () => void): () => Promise<string | null> {
+  let running: Promise<string | null> | null = null;
+  return () => {
+    running ??= (async () => {
+      const current = load();
+      if (!current) return null;
+      try {
+        const result = await new AccordClient({ baseUrl: window.location.origin }).refresh(
+          current.refreshToken,
+        );
+        save({ ...current, accessToken: result.accessToken, refreshToken: result.refreshToken });
+        return result.accessToken;
+      } catch {
+        save(null);
+        onSignedOut();
+        return null;
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}
+
+/** fetch that, on a 401 outside the sign-in routes, refreshes the token once and tries again. */
+function refreshingFetch(refresh: () => Promise<string | null>): typeof fetch {
+  return async (input, init = {}) => {
+    const response = await fetch(input, init);
+    const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
+    if (response.status !== 401 || path.startsWith('/api/auth/') || !load()) return response;
+    const token = await refresh();
+    if (!token) return response;
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [stored, setStored] = useState<Stored | null>(load);
   const [me, setMe] = useState<Me | null>(null);
   const [ready, setReady] = useState(false);
 
-  const client = useMemo(() => {
-    const baseUrl = window.location.origin;
-    let refreshing: Promise<string | null> | null = null;
-    const refresh = (): Promise<string | null> => {
-      refreshing ??= (async () => {
-        const current = load();
-        if (!current) return null;
-        try {
-          const result = await new AccordClient({ baseUrl }).refresh(current.refreshToken);
-          const next = {
-            ...current,
-            accessToken: result.accessToken,
-            refreshToken: result.refreshToken,
-          };
-          save(next);
-          setStored(next);
-          return result.accessToken;
-        } catch {
-          save(null);
-          setStored(null);
-          return null;
-        } finally {
-          refreshing = null;
-        }
-      })();
-      return refreshing;
-    };
-    // The SDK sends the token it was made with; this fetch sends the current one and, on a 401
-    // outside the sign-in routes, refreshes it once and tries again.
-    const tokenFetch: typeof fetch = async (input, init = {}) => {
-      const send = (token: string | undefined) => {
-        const headers = new Headers(init.headers);
-        if (token) headers.set('authorization', `Bearer ${token}`);
-        else headers.delete('authorization');
-        return fetch(input, { ...init, headers });
-      };
-      const response = await send(load()?.accessToken);
-      const path = new URL(String(input instanceof Request ? input.url : input)).pathname;
-      if (response.status !== 401 || path.startsWith('/api/auth/') || !load()) return response;
-      const token = await refresh();
-      return token ? send(token) : response;
-    };
-    return new AccordClient({ baseUrl, accessToken: stored?.accessToken, fetch: tokenFetch });
-  }, [stored?.accessToken]);
+  const signedIn = stored !== null;
+  const refresh = useMemo(() => tokenRefresher(() => setStored(null)), []);
+  // One client for the page's life: it reads the current token for every request and socket
+  // (re)connection, so a silent refresh changes nothing for the pages using it.
+  const client = useMemo(
+    () =>
+      new AccordClient({
+        baseUrl: window.location.origin,
+        accessToken: () => load()?.accessToken,
+        fetch: refreshingFetch(refresh),
+      }),
+    [refresh],
+  );
+  const live = useCallback(() => {
+    const realtime = client.realtime();
+    // A socket refused for an expired token reconnects once the token is refreshed.
+    realtime.socket.on('connect_error', (error) => {
+      if (error.message !== 'unauthorized') return;
+      void refresh().then((token) => {
+        if (token) realtime.socket.connect();
+      });
+    });
+    return realtime;
+  }, [client, refresh]);
 
   const reload = useCallback(async () => {
     if (!load()) {
@@ -132,7 +157,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     void reload();
-  }, [reload]);
+  }, [reload, signedIn]);
 
   const value = useMemo<SessionValue>(() => {
     const organisation =
@@ -140,6 +165,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       (me?.organisations.length === 1 ? me.organisations[0] : null);
     return {
       client,
+      live,
       me,
       organisation,
       ready,
@@ -170,7 +196,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       reload,
     };
-  }, [client, me, ready, reload, stored?.organisationId]);
+  }, [client, live, me, ready, reload, stored?.organisationId]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -211,9 +211,12 @@ export class ActionPlansService {
   }
 
   async get(ctx: AuthContext, planId: string): Promise<PlanView> {
-    const access = await this.access(ctx, planId);
-    const live = await this.documents.current(planId);
-    return this.view(access, live);
+    return this.viewOf(await this.access(ctx, planId));
+  }
+
+  /** The plan as it is now, for a caller whose access is already known. */
+  async viewOf(access: PlanAccess): Promise<PlanView> {
+    return this.view(access, await this.documents.current(access.plan._id.toString()));
   }
 
   /** For plan:open: authorized now; the caller takes the snapshot once it listens for updates. */

@@ -142,7 +142,11 @@ export class PlanVersionsService {
   }
 
   async getVersion(ctx: AuthContext, planId: string, versionId: string): Promise<VersionDetail> {
-    const access = await this.plans.access(ctx, planId);
+    return this.versionFor(await this.plans.access(ctx, planId), versionId);
+  }
+
+  /** A version of the plan, for a caller whose access is already known (NOT_FOUND if none). */
+  async versionFor(access: PlanAccess, versionId: string): Promise<VersionDetail> {
     const version = await this.requireVersion(access, versionId);
     return { ...toVersionView(version), content: version.content as unknown as PlanContent };
   }
@@ -209,7 +213,7 @@ export class PlanVersionsService {
         );
       }
       if (status === 'endorsed') {
-        const current_ = (await this.endorsementViews(access)).filter((e) => !e.stale);
+        const current_ = (await this.endorsementsFor(access)).filter((e) => !e.stale);
         if (current_.length === 0) {
           throw new AccordError(
             ErrorCode.CONFLICT,
@@ -291,10 +295,11 @@ export class PlanVersionsService {
   }
 
   async listEndorsements(ctx: AuthContext, planId: string): Promise<EndorsementView[]> {
-    return this.endorsementViews(await this.plans.access(ctx, planId));
+    return this.endorsementsFor(await this.plans.access(ctx, planId));
   }
 
-  private async endorsementViews(access: PlanAccess): Promise<EndorsementView[]> {
+  /** The plan's endorsements, for a caller whose access is already known. */
+  async endorsementsFor(access: PlanAccess): Promise<EndorsementView[]> {
     const endorsements = await this.versions.endorsementsOf(access.plan._id);
     return this.toEndorsementViews(endorsements, access.plan._id.toString());
   }

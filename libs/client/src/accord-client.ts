@@ -1,4 +1,5 @@
 import {
+  type AccessToken,
   AccordRealtime,
   type CommentAnchor,
   type RealtimeOptions,
@@ -80,7 +81,11 @@ export class AccordApiError extends Error {
 export interface AccordClientOptions {
   /** The server's origin, e.g. `http://localhost:3000` (the `/api` prefix is added). */
   baseUrl: string;
-  accessToken?: string;
+  /**
+   * The access token, or a function giving the current one (read for every request and every
+   * socket (re)connection: a client that refreshes its tokens keeps one AccordClient).
+   */
+  accessToken?: AccessToken;
   /** Extra headers for every request (e.g. X-Forwarded-For behind a test proxy). */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
@@ -106,18 +111,22 @@ export class AccordClient {
   }
 
   get accessToken(): string | undefined {
-    return this.options.accessToken;
+    const token = this.options.accessToken;
+    return typeof token === 'function' ? token() : token;
   }
 
   /** The same client acting with another access token. */
-  withToken(accessToken: string | undefined): AccordClient {
+  withToken(accessToken: AccessToken | undefined): AccordClient {
     return new AccordClient({ ...this.options, accessToken });
   }
 
   /** A live-room connection acting as this client's user (see {@link AccordRealtime}). */
   realtime(options: RealtimeOptions = {}): AccordRealtime {
-    if (!this.options.accessToken) throw new Error('realtime() needs a signed-in client');
-    return new AccordRealtime(this.options.baseUrl, this.options.accessToken, options);
+    const token = this.options.accessToken;
+    if (!this.accessToken || token === undefined) {
+      throw new Error('realtime() needs a signed-in client');
+    }
+    return new AccordRealtime(this.options.baseUrl, token, options);
   }
 
   withHeaders(headers: Record<string, string>): AccordClient {
@@ -145,7 +154,8 @@ export class AccordClient {
       ...this.options.headers,
       ...init.headers,
     };
-    if (this.options.accessToken) headers.authorization = `Bearer ${this.options.accessToken}`;
+    const token = this.accessToken;
+    if (token) headers.authorization = `Bearer ${token}`;
     let body: string | Blob | FormData | undefined = init.rawBody;
     if (init.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -174,7 +184,8 @@ export class AccordClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const headers: Record<string, string> = { ...this.options.headers };
-    if (this.options.accessToken) headers.authorization = `Bearer ${this.options.accessToken}`;
+    const token = this.accessToken;
+    if (token) headers.authorization = `Bearer ${token}`;
     const response = await this.fetchImpl(url, { method: 'GET', headers });
     if (response.status >= 400) {
       const text = await response.text();

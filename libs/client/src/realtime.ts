@@ -116,6 +116,9 @@ export interface RoomServerEvents {
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
+/** An access token, or a function giving the current one. */
+export type AccessToken = string | (() => string | undefined);
+
 export interface RealtimeOptions {
   /** Milliseconds to wait for each ack (default 10 s). */
   ackTimeoutMs?: number;
@@ -133,10 +136,12 @@ export class AccordRealtime {
   readonly socket: Socket<RoomServerEvents>;
   private readonly ackTimeoutMs: number;
 
-  constructor(baseUrl: string, accessToken: string, options: RealtimeOptions = {}) {
+  constructor(baseUrl: string, accessToken: AccessToken, options: RealtimeOptions = {}) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.socket = io(baseUrl, {
-      auth: { token: accessToken },
+      // Asked at every (re)connection, so a refreshed token is the one a reconnect sends.
+      auth: (send) =>
+        send({ token: typeof accessToken === 'function' ? accessToken() : accessToken }),
       transports: options.transports ?? ['websocket', 'polling'],
       reconnection: options.reconnection ?? true,
       forceNew: true,

@@ -136,7 +136,7 @@ export class CoalitionsService {
       target: { type: 'user', id: ctx.userId },
       data: { role: 'organiser', organisationId: dto.organisationId, via: 'creation' },
     });
-    return this.detail(ctx, { coalition, member, role: 'organiser' });
+    return this.detailFor({ coalition, member, role: 'organiser' });
   }
 
   async list(ctx: AuthContext, query: ListCoalitionsQueryDto): Promise<Page<CoalitionResponseDto>> {
@@ -173,7 +173,7 @@ export class CoalitionsService {
   }
 
   async get(ctx: AuthContext, coalitionId: string): Promise<CoalitionDetailDto> {
-    return this.detail(ctx, await this.access(ctx, coalitionId));
+    return this.detailFor(await this.access(ctx, coalitionId));
   }
 
   /** The coalitions working on a recommendation that the caller may see (never others, not even as a count). */
@@ -361,7 +361,8 @@ export class CoalitionsService {
     return toMemberDto(member);
   }
 
-  private async detail(_ctx: AuthContext, access: CoalitionAccess): Promise<CoalitionDetailDto> {
+  /** The coalition as `get` answers it, for a caller whose access is already known. */
+  async detailFor(access: CoalitionAccess): Promise<CoalitionDetailDto> {
     const { coalition, role } = access;
     const [members, recommendations] = await Promise.all([
       this.coalitions.listMembers(coalition._id),

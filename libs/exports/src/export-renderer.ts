@@ -26,17 +26,17 @@ export class ExportRenderer implements OnApplicationShutdown {
 
   async render(format: ExportFormat, report: PlanReport): Promise<Buffer> {
     const task: RenderTask = { format, report };
-    const bytes = await this.run<Uint8Array>(task, 'default', `The ${format.toUpperCase()} export`);
+    const bytes = await this.run<Uint8Array>(task, 'render', `The ${format.toUpperCase()} export`);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Reads a plan import's file into a new document (or its problems) in a worker. */
   readImport(task: ImportTask): Promise<ImportOutcome> {
-    return this.run<ImportOutcome>(task, 'readImport', 'The import');
+    return this.run<ImportOutcome>(task, 'import', 'The import');
   }
 
   /** Runs a worker task: refused when shutting down or when too many wait; stopped when late. */
-  private async run<T>(task: unknown, name: string, what: string): Promise<T> {
+  private async run<T>(task: unknown, worker: WorkerFile, what: string): Promise<T> {
     if (this.closed) {
       throw new AccordError(
         ErrorCode.SERVICE_UNAVAILABLE,
@@ -54,7 +54,7 @@ export class ExportRenderer implements OnApplicationShutdown {
     }
     try {
       return (await pool.run(task, {
-        name,
+        filename: WORKER_FILES[worker],
         signal: AbortSignal.timeout(this.config.exportTimeoutSeconds * 1000),
       })) as T;
     } catch (error) {
@@ -85,7 +85,9 @@ export class ExportRenderer implements OnApplicationShutdown {
     if (!this.pool) {
       const threads = this.config.exportWorkers;
       this.pool = new Piscina({
-        ...workerEntry(),
+        filename: WORKER_FILES.render,
+        // From the TypeScript sources (tests), workers compile their modules as jest does.
+        execArgv: WORKER_FILES.render.endsWith('.ts') ? ['--require', '@swc-node/register'] : [],
         minThreads: 0,
         maxThreads: threads,
         maxQueue: threads * MAX_QUEUED_PER_WORKER,
@@ -99,15 +101,12 @@ export class ExportRenderer implements OnApplicationShutdown {
   }
 }
 
-/**
- * The worker's file: the compiled JavaScript in a build; from the TypeScript sources (tests,
- * `ts` runs) the worker compiles its modules with @swc-node/register, as jest does for the rest.
- */
-function workerEntry(): { filename: string; execArgv?: string[] } {
-  const compiled = join(__dirname, 'render', 'render.worker.js');
-  if (existsSync(compiled)) return { filename: compiled };
-  return {
-    filename: join(__dirname, 'render', 'render.worker.ts'),
-    execArgv: ['--require', '@swc-node/register'],
-  };
+/** A worker's file: the compiled JavaScript in a build, else the TypeScript source. */
+function workerFile(name: string): string {
+  const compiled = join(__dirname, 'render', `${name}.worker.js`);
+  return existsSync(compiled) ? compiled : join(__dirname, 'render', `${name}.worker.ts`);
 }
+
+/** The pool's two tasks, each a file of its own (piscina loads a file on its first task). */
+const WORKER_FILES = { render: workerFile('render'), import: workerFile('import') };
+type WorkerFile = keyof typeof WORKER_FILES;

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ActionPlansService, PlanVersionsService, type PlanContent } from '@accord/action-plans';
+import {
+  ActionPlansService,
+  type PlanAccess,
+  type PlanContent,
+  PlanVersionsService,
+} from '@accord/action-plans';
 import type { AuthContext } from '@accord/auth';
 import { CoalitionsService } from '@accord/coalitions';
 import { OrganisationsService } from '@accord/organisations';
@@ -39,7 +44,7 @@ export class PlanExportsService {
     versionId?: string,
   ): Promise<ExportedFile> {
     const access = await this.plans.access(ctx, planId);
-    const report = await this.report(ctx, planId, versionId);
+    const report = await this.report(access, versionId);
     const names = exportFileNames(report, format);
     const body = await this.renderer.render(format, report);
     await this.plans.audit(ctx, access.plan, 'plan.exported', {
@@ -50,36 +55,35 @@ export class PlanExportsService {
     return { contentType: FORMAT_MEDIA_TYPES[format], names, body };
   }
 
-  /** Everything an export shows: the plan (or one of its versions) with what it refers to. */
-  async report(ctx: AuthContext, planId: string, versionId?: string): Promise<PlanReport> {
-    const view = await this.plans.get(ctx, planId);
-    const [version, coalition, endorsements] = await Promise.all([
-      versionId ? this.versions.getVersion(ctx, planId, versionId) : null,
-      this.coalitions.get(ctx, view.coalitionId),
-      this.versions.listEndorsements(ctx, planId),
+  /**
+   * Everything an export shows: the plan (or one of its versions) with what it refers to, read
+   * with the caller's access to the plan (authorized once, in `export`).
+   */
+  async report(access: PlanAccess, versionId?: string): Promise<PlanReport> {
+    const [view, version, coalition, endorsements] = await Promise.all([
+      this.plans.viewOf(access),
+      versionId ? this.versions.versionFor(access, versionId) : null,
+      this.coalitions.detailFor(access.access),
+      this.versions.endorsementsFor(access),
     ]);
     const content: PlanContent = version ? version.content : view;
     const organisations: Record<string, ReportOrganisation> = {};
-    for (const o of coalition.organisations) {
+    const add = (o: ReportOrganisation) => {
       organisations[o.id] = {
         id: o.id,
         name: o.name,
         stakeholderType: o.stakeholderType,
         country: o.country,
       };
-    }
+    };
+    coalition.organisations.forEach(add);
     const named = content.actions.flatMap((a) => [
       ...(a.leadOrganisationId ? [a.leadOrganisationId] : []),
       ...a.supportingOrganisationIds,
     ]);
     const others = [...new Set(named)].filter((id) => !organisations[id]);
     for (const o of await this.organisations.findByIds(others)) {
-      organisations[o._id.toString()] = {
-        id: o._id.toString(),
-        name: o.name,
-        stakeholderType: o.stakeholderType,
-        country: o.country,
-      };
+      add({ ...o, id: o._id.toString() });
     }
     return {
       generatedAt: new Date().toISOString(),

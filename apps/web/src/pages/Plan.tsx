@@ -35,7 +35,7 @@ const COLORS = ['#1f4f8f', '#a4161a', '#1d6b34', '#7a3e9d', '#b35c00', '#00677f'
  * others' cursors), actions added, reordered and removed, versions, the workflow and exports.
  */
 export function PlanPage({ id }: { id: string }) {
-  const { client, me } = useSession();
+  const { client, live: connect, me } = useSession();
   const [session, setSession] = useState<PlanSession | null>(null);
   const [summary, setSummary] = useState<ActionPlan | null>(null);
   const [versions, setVersions] = useState<PlanVersion[]>([]);
@@ -51,7 +51,7 @@ export function PlanPage({ id }: { id: string }) {
 
   useEffect(() => {
     void refresh().catch((e: unknown) => setError(errorMessage(e)));
-    const live = client.realtime();
+    const live = connect();
     const plan = live.plan(id, { onError: (e) => setError(e.message) });
     plan.awareness.setLocalStateField('user', {
       name: me?.displayName ?? '',
@@ -67,7 +67,7 @@ export function PlanPage({ id }: { id: string }) {
       plan.doc.off('update', rerender);
       void plan.close().finally(() => live.close());
     };
-  }, [client, id, me]);
+  }, [client, connect, id, me?.id, me?.displayName]);
 
   async function run(task: () => Promise<unknown>, done?: string) {
     setError(null);

@@ -21,7 +21,7 @@ const MODERATORS = new Set(['moderator', 'organiser']);
  * missed; new comments are announced politely to screen readers.
  */
 export function RoomPage({ id }: { id: string }) {
-  const { client, me } = useSession();
+  const { client, live: connect, me } = useSession();
   const [coalition, setCoalition] = useState<CoalitionDetail | null>(null);
   const [comments, setComments] = useState<Map<string, RoomComment>>(new Map());
   const [presence, setPresence] = useState<PresenceUser[]>([]);
@@ -56,7 +56,7 @@ export function RoomPage({ id }: { id: string }) {
       .get(id)
       .then(setCoalition)
       .catch((e: unknown) => setError(errorMessage(e)));
-    const live = client.realtime();
+    const live = connect();
     realtime.current = live;
     const socket = live.socket;
     const join = async () => {
@@ -106,7 +106,7 @@ export function RoomPage({ id }: { id: string }) {
       live.close();
       realtime.current = null;
     };
-  }, [client, id, me?.id, merge]);
+  }, [client, connect, id, me?.id, merge]);
 
   // The latest names for handlers registered once.
   const nameOfRef = useRef(nameOf);

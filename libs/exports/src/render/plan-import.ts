@@ -197,14 +197,8 @@ function mapToCoalition(
   };
 }
 
-/** The request body (bytes, as the import route keeps it) as JSON. */
+/** The request body (bytes, as the import route keeps it; never empty here) as JSON. */
 function parseBody(body: Uint8Array): unknown {
-  if (body.length === 0) {
-    throw AccordError.validation(
-      "Send the plan's JSON export as the request body (Content-Type: application/json)",
-      [{ field: 'body', message: 'is required' }],
-    );
-  }
   try {
     return JSON.parse(
       Buffer.from(body)

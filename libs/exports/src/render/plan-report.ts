@@ -5,12 +5,7 @@
  *
  * This file is shared by every renderer and by the worker: it imports nothing but types.
  */
-import type {
-  ActionProjection,
-  IndicatorProjection,
-  MilestoneProjection,
-  PlanContent,
-} from '@accord/action-plans';
+import type { ActionProjection, PlanContent } from '@accord/action-plans';
 
 export const STAKEHOLDER_LABELS: Record<string, string> = {
   state: 'State',
@@ -64,8 +59,6 @@ export interface ReportRecommendation {
 /** The plan's content exactly as its JSON projection (the same shape as REST reads). */
 export type ReportContent = PlanContent;
 export type ReportAction = ActionProjection;
-export type ReportMilestone = MilestoneProjection;
-export type ReportIndicator = IndicatorProjection;
 
 export interface ReportEndorsement {
   organisationId: string;

@@ -1,7 +1,6 @@
 import { Piscina } from 'piscina';
 import type { ExportFormat } from './formats';
 import type { PlanReport } from './plan-report';
-import { type ImportOutcome, type ImportTask, readPlanImport } from './plan-import';
 import { renderReport } from './render';
 
 export interface RenderTask {
@@ -21,9 +20,4 @@ export default async function render(task: RenderTask): Promise<Uint8Array> {
       ? new Uint8Array(bytes.buffer)
       : new Uint8Array(bytes);
   return Piscina.move(own) as unknown as Uint8Array;
-}
-
-/** An import's reading of the file (piscina task `readImport`): the new document or the problems. */
-export function readImport(task: ImportTask): ImportOutcome {
-  return readPlanImport(task);
 }

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import ICAL from 'ical.js';
+import { readWorkbook } from '../../../../test/support/documents';
 import schema from '../../schema/action-plan-export.schema.json';
 import { CSV_COLUMNS, renderCsv } from './csv';
 import { renderIcs } from './ics';
@@ -253,14 +254,6 @@ describe('JSON export', () => {
     );
   });
 });
-
-async function readWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-  );
-  return workbook;
-}
 
 describe('XLSX export', () => {
   it('has sheets Actions, Milestones and Indicators, read back with exceljs', async () => {
