@@ -45,6 +45,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
     AUDIT_SECRET: randomBytes(32).toString('hex'),
+    // A web client built elsewhere (`vite build --outDir …`); unset means dist/web.
+    WEB_CLIENT_DIR: process.env.WEB_CLIENT_DIR ?? '',
     ...env,
     MONGODB_URI: mongodbUri,
   });

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityViolations, launchBrowser, newPerson, screenshot } from '../support/browser';
+import { launchBrowser, newPerson, screenshot } from '../support/browser';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
-import { addMember } from '../support/rooms';
 import { startTestApp, type TestApp } from '../support/test-app';
+import {
+  expectAccessible,
+  signedIn as signedInAt,
+  twoOrganisations as twoAt,
+} from '../support/web';
 
 /**
  * The web client in a real browser (Debian's Chromium through playwright-core), served by the
@@ -23,40 +27,8 @@ describe('web client', () => {
     await t?.close();
   });
 
-  /** A private coalition of an organiser (a state) with a member of an NGO. */
-  async function twoOrganisations(name: string) {
-    const organiser = await registerUser(t.client(), { displayName: 'Olu Organiser' });
-    const own = await createOrganisation(organiser, { stakeholderType: 'state' });
-    const member = await registerUser(t.client(), { displayName: 'Mia Member' });
-    const theirs = await createOrganisation(member, { stakeholderType: 'ngo' });
-    const rec = await organiser.client.recommendations.get('WP1515-55');
-    const coalition = await organiser.client.coalitions.create({
-      name,
-      purpose: 'Work together',
-      visibility: 'private',
-      recommendationIds: [rec.id],
-      organisationId: own.id,
-    });
-    await addMember(organiser, coalition.id, { ...member, organisationId: theirs.id }, 'member');
-    return { organiser, member, coalition };
-  }
-
-  /** A browser window of its own, signed in through the sign-in page. */
-  async function signedIn(person: TestUser): Promise<Page> {
-    const context = await newPerson(browser, t.baseUrl);
-    const page = await context.newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/organisation');
-    return page;
-  }
-
-  async function expectAccessible(page: Page, name: string) {
-    await screenshot(page, name);
-    expect(await accessibilityViolations(page)).toEqual([]);
-  }
+  const signedIn = (person: TestUser) => signedInAt(browser, t, person);
+  const twoOrganisations = (name: string) => twoAt(t, name);
 
   it('takes a new person from sign-up through their organisation to a coalition of their own', async () => {
     const context = await newPerson(browser, t.baseUrl);

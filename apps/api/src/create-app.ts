@@ -71,7 +71,7 @@ export async function createAccordApp(
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(bodyErrorHandler);
-  app.use(webClient());
+  app.use(webClient(config.webClientDir));
   app.useWebSocketAdapter(new AccordIoAdapter(app, config, app.get(AuthService), logger));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

@@ -1,15 +1,13 @@
-import { projectRoot } from '@accord/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { join } from 'node:path';
 
 /**
- * The web client (apps/web, built by `npm run build` into dist/web), served at `/` by the API:
- * one process, one port. Files are served as they are (hashed assets cached for a year); every
+ * The web client (apps/web, built by `npm run build` into dist/web, or WEB_CLIENT_DIR), served
+ * at `/` by the API: one process, one port. Files are served as they are (hashed assets cached for a year); every
  * other GET outside /api is a page of the app and gets its index.html. Without a build, `/`
  * says how to make one.
  */
-export function webClient(): Router {
-  const root = join(projectRoot() ?? process.cwd(), 'dist/web');
+export function webClient(root: string): Router {
   const index = join(root, 'index.html');
   const router = express.Router();
   router.use(

@@ -3,6 +3,9 @@
  * second catalogue of the same keys), with `{name}` placeholders. Dates and numbers go through
  * Intl, in the reader's language.
  */
+import { planMessages } from './i18n-plan';
+import { roomMessages } from './i18n-room';
+
 const en = {
   'app.name': 'Accord',
   'app.tagline': 'Coalitions around human-rights recommendations',
@@ -154,6 +157,8 @@ const en = {
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',
+  ...roomMessages,
+  ...planMessages,
 } as const;
 
 export type MessageKey = keyof typeof en;

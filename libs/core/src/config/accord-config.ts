@@ -45,6 +45,7 @@ const ENV_NAMES = {
   planIdleSeconds: 'PLAN_IDLE_SECONDS',
   exportWorkers: 'EXPORT_WORKERS',
   exportTimeoutSeconds: 'EXPORT_TIMEOUT_SECONDS',
+  webClientDir: 'WEB_CLIENT_DIR',
 } as const satisfies Record<string, string>;
 
 type SettingName = keyof typeof ENV_NAMES;
@@ -169,6 +170,11 @@ export class AccordConfig {
   @IsInt({ message: 'must be a whole number of seconds' })
   exportTimeoutSeconds = 60;
 
+  /** The built web client (`npm run build`), served at `/`. */
+  @MinLength(1, { message: 'must not be empty' })
+  @IsString()
+  webClientDir = join(projectRoot() ?? process.cwd(), 'dist', 'web');
+
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
   }
@@ -246,6 +252,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AccordConfig 
   });
   if (problems.length > 0) throw new ConfigError(problems);
   if (!isAbsolute(config.dataDir)) config.dataDir = resolve(config.dataDir);
+  if (!isAbsolute(config.webClientDir)) config.webClientDir = resolve(config.webClientDir);
   return config;
 }
 
