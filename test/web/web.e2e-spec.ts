@@ -1,8 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newPerson } from '../support/browser';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
+import { addMember } from '../support/rooms';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { expectAccessible, signedIn as signedInAt } from '../support/web';
+import { expectAccessible, signedIn as signedInAt, twoOrganisations } from '../support/web';
 
 /**
  * The web client in a real browser (Debian's Chromium through playwright-core), served by the
@@ -74,7 +75,7 @@ describe('web client', () => {
 
     await page.waitForURL(/\/coalitions\/[0-9a-f]{24}$/);
     await page.getByRole('heading', { level: 1, name: 'Safe space for defenders' }).waitFor();
-    await page.getByText('Your role: organiser').waitFor();
+    await page.getByText('Your role: Organiser').waitFor();
     await expect(
       page.getByRole('row', { name: /NGO/ }).getByText('1', { exact: true }).count(),
     ).resolves.toBe(1);
@@ -147,7 +148,7 @@ describe('web client', () => {
     await organiser.goto(`/coalitions/${coalition.id}`);
     await organiser.getByRole('heading', { name: 'Organise' }).waitFor();
     await organiser.getByLabel('Email').fill(invitee.email);
-    await organiser.getByLabel('Role').selectOption('member');
+    await organiser.getByLabel('Their role in the coalition').selectOption('member');
     await organiser.getByRole('button', { name: 'Create the invitation' }).click();
     const link = await organiser.locator('.invite-link').textContent();
     expect(link).toMatch(new RegExp(`^${t.baseUrl}/invitations/.+`));
@@ -156,7 +157,7 @@ describe('web client', () => {
     const invited = await actingFor(invitee);
     await invited.goto(link!);
     await invited.getByRole('button', { name: 'Accept the invitation' }).click();
-    await invited.getByText('Your role: member').waitFor();
+    await invited.getByText('Your role: Member').waitFor();
 
     const asking = await actingFor(asker);
     await asking.goto(`/coalitions/${coalition.id}`);
@@ -167,7 +168,62 @@ describe('web client', () => {
     await organiser.getByRole('button', { name: 'Approve Ana Asker' }).click();
     await organiser.getByText('No one is waiting.').waitFor();
     await asking.reload();
-    await asking.getByText('Your role: member').waitFor();
+    await asking.getByText('Your role: Member').waitFor();
     for (const page of [organiser, invited, asking]) await page.context().close();
+  }, 120_000);
+  it("lets an organiser change a member's role and remove them, and a member leave", async () => {
+    const { organiser, member, coalition } = await twoOrganisations(t, 'People in the browser');
+    const third = await registerUser(t.client(), { displayName: 'Theo Third' });
+    const thirdOrg = await createOrganisation(third, { stakeholderType: 'business' });
+    await addMember(organiser, coalition.id, { ...third, organisationId: thirdOrg.id }, 'member');
+
+    const olu = await signedIn(organiser);
+    await olu.goto(`/coalitions/${coalition.id}`);
+    const people = olu.getByRole('table').filter({ hasText: 'Acting for' });
+    await people.getByRole('row', { name: /Mia Member/ }).waitFor();
+    await expect(people.getByRole('row').count()).resolves.toBe(4);
+    // The last organiser can step down only after naming another; the server says so.
+    await olu.getByLabel('New role for Mia Member').selectOption('moderator');
+    await olu.getByRole('button', { name: 'Change the role of Mia Member' }).click();
+    await olu.getByText('Mia Member is now Moderator.').waitFor();
+    await expect(
+      people
+        .getByRole('row', { name: /Mia Member/ })
+        .getByRole('cell', { name: 'Moderator', exact: true })
+        .count(),
+    ).resolves.toBe(1);
+
+    await olu.getByRole('button', { name: 'Remove Theo Third' }).click();
+    await olu.getByText('Remove Theo Third from the coalition?').waitFor();
+    await expectAccessible(olu, 'coalition-people');
+    await olu.getByRole('button', { name: 'Yes, remove' }).click();
+    await olu.getByText('Theo Third was removed from the coalition.').waitFor();
+    await expect(people.getByRole('row', { name: /Theo Third/ }).count()).resolves.toBe(0);
+    const stored = await organiser.client.coalitions.get(coalition.id);
+    expect(stored.members?.map((m) => [m.displayName, m.role]).sort()).toEqual([
+      ['Mia Member', 'moderator'],
+      ['Olu Organiser', 'organiser'],
+    ]);
+
+    // A moderator manages lower ranks only: nothing to change on the organiser's row.
+    const mia = await signedIn(member);
+    await mia.goto(`/coalitions/${coalition.id}`);
+    await mia.getByText('Your role: Moderator').waitFor();
+    await expect(mia.getByRole('button', { name: /Olu Organiser/ }).count()).resolves.toBe(0);
+    await mia.getByRole('button', { name: 'Leave the coalition' }).click();
+    await mia.getByRole('button', { name: 'Yes, leave' }).click();
+    await mia.waitForURL('**/recommendations');
+    const after = await organiser.client.coalitions.get(coalition.id);
+    expect(after.members?.map((m) => m.displayName)).toEqual(['Olu Organiser']);
+
+    // The last organiser cannot leave: the server's reason is shown, nothing changes.
+    await olu.reload();
+    await olu.getByRole('button', { name: 'Leave the coalition' }).click();
+    await olu.getByRole('button', { name: 'Yes, leave' }).click();
+    await expect(olu.getByRole('alert').textContent()).resolves.toMatch(/last organiser/i);
+    await expect(organiser.client.coalitions.get(coalition.id)).resolves.toMatchObject({
+      myRole: 'organiser',
+    });
+    for (const page of [olu, mia]) await page.context().close();
   }, 120_000);
 });

@@ -137,7 +137,7 @@ const en = {
   'actionStatus.completed': 'Completed',
   'organise.title': 'Organise',
   'organise.invite': 'Invite someone',
-  'organise.role': 'Role',
+  'organise.role': 'Their role in the coalition',
   'organise.sendInvite': 'Create the invitation',
   'organise.share': 'Send this link to the person you invited (it works once):',
   'organise.requests': 'Requests to join ({count})',
@@ -154,6 +154,26 @@ const en = {
   'invitation.as': 'You will act for {organisation} in it.',
   'invitation.chooseFirst': 'Choose the organisation you act for first',
   'invitation.accept': 'Accept the invitation',
+  'members.title': 'People ({count})',
+  'members.person': 'Person',
+  'members.organisation': 'Acting for',
+  'members.role': 'Role',
+  'members.since': 'Member since',
+  'members.manage': 'Manage',
+  'members.you': '{name} (you)',
+  'members.newRole': 'New role for {name}',
+  'members.changeRole': 'Change the role of {name}',
+  'members.stepDown': 'Step down',
+  'members.roleChanged': '{name} is now {role}.',
+  'members.remove': 'Remove {name}',
+  'members.leave': 'Leave the coalition',
+  'members.confirmGroup': 'Confirm',
+  'members.confirmRemove': 'Remove {name} from the coalition?',
+  'members.confirmLeave': 'Leave this coalition? You will need an invitation to come back.',
+  'members.yesRemove': 'Yes, remove',
+  'members.yesLeave': 'Yes, leave',
+  'members.removed': '{name} was removed from the coalition.',
+  'members.left': 'You left the coalition.',
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',
@@ -162,12 +182,43 @@ const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
-const catalogue: Record<MessageKey, string> = en;
 
+interface Catalogue {
+  /** The language of the strings (the page's `lang`). */
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  messages: Record<MessageKey, string>;
+}
+
+/**
+ * The catalogues by the browser language they answer. `ar-XB` is the pseudo right-to-left
+ * locale (as Chromium names it): the English strings laid out right to left, to check that every
+ * screen mirrors before a right-to-left language is translated.
+ */
+const CATALOGUES: Record<string, Catalogue> = {
+  en: { lang: 'en', dir: 'ltr', messages: en },
+  'ar-XB': { lang: 'en', dir: 'rtl', messages: en },
+};
+
+/** The first of the reader's languages with a catalogue (exactly, then by its language). */
+function choose(languages: readonly string[]): Catalogue {
+  for (const language of languages) {
+    const found = CATALOGUES[language] ?? CATALOGUES[language.split('-')[0]];
+    if (found) return found;
+  }
+  return CATALOGUES.en;
+}
+
+const readerLanguages = navigator.languages?.length ? navigator.languages : [navigator.language];
+const catalogue = choose(readerLanguages);
+
+/** Dates and numbers follow the reader's own language, whatever the strings' language. */
 export const locale = navigator.language || 'en';
+export const language = catalogue.lang;
+export const direction = catalogue.dir;
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  return catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  return catalogue.messages[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? formatValue(params[name]) : whole,
   );
 }

@@ -2,16 +2,24 @@ import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useState } from 
 
 /** A small history router: the path and query of the page, links, and navigation. */
 const listeners = new Set<() => void>();
+let moves = 0;
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
+  moves++;
   for (const listener of listeners) listener();
 }
 
 window.addEventListener('popstate', () => {
+  moves++;
   for (const listener of listeners) listener();
 });
+
+/** How many times the app has moved from page to page (links, back, forward) since it loaded. */
+export function navigations(): number {
+  return moves;
+}
 
 export function useLocation(): { path: string; query: URLSearchParams } {
   const [, setTick] = useState(0);

@@ -1,6 +1,7 @@
 import type { CoalitionDetail, PlanSummary, Recommendation } from '@accord/client';
 import { STAKEHOLDER_TYPES } from '@accord/client';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { CoalitionMembers } from '../components/CoalitionMembers';
 import { Layout, Notice } from '../components/Layout';
 import { OrganiserTools } from '../components/OrganiserTools';
 import { type MessageKey, t } from '../i18n';
@@ -86,7 +87,11 @@ export function NewCoalitionPage() {
   );
 }
 
-/** A coalition: purpose, recommendations, member organisations and the stakeholder mix. */
+/**
+ * A coalition: purpose, the caller's role, plans, the live room, recommendations, the
+ * stakeholder mix, member organisations and people (roles managed by moderators and organisers),
+ * and the organisers' invitations and join requests.
+ */
 export function CoalitionPage({ id }: { id: string }) {
   const { client, organisation } = useSession();
   const [asked, setAsked] = useState(false);
@@ -95,15 +100,15 @@ export function CoalitionPage({ id }: { id: string }) {
   const [plans, setPlans] = useState<PlanSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    client.coalitions
-      .get(id)
-      .then((found) => {
-        setCoalition(found);
-        if (found.myRole) return client.plans.list(id).then((page) => setPlans(page.items));
-      })
-      .catch((e: unknown) => setError(errorMessage(e)));
+  const load = useCallback(async () => {
+    const found = await client.coalitions.get(id);
+    setCoalition(found);
+    if (found.myRole) setPlans((await client.plans.list(id)).items);
   }, [client, id]);
+
+  useEffect(() => {
+    load().catch((e: unknown) => setError(errorMessage(e)));
+  }, [load]);
 
   async function askToJoin() {
     if (!organisation) return;
@@ -149,7 +154,9 @@ export function CoalitionPage({ id }: { id: string }) {
       {actionError && <Notice kind="error">{actionError}</Notice>}
       {coalition.myRole && (
         <>
-          <p className="muted">{t('coalition.role', { role: coalition.myRole })}</p>
+          <p className="muted">
+            {t('coalition.role', { role: t(`role.${coalition.myRole}` as MessageKey) })}
+          </p>
           <p>
             <Link to={`/coalitions/${coalition.id}/room`} className="button primary">
               {t('coalition.openRoom')}
@@ -213,7 +220,7 @@ export function CoalitionPage({ id }: { id: string }) {
                 <td>
                   <span
                     className="bar"
-                    style={{ inlineSize: `${(mix.counts[type] / largest) * 100}%` }}
+                    style={{ inlineSize: `calc(${mix.counts[type] / largest} * (100% - 3rem))` }}
                   />
                   <span className="count">{mix.counts[type]}</span>
                 </td>
@@ -222,6 +229,7 @@ export function CoalitionPage({ id }: { id: string }) {
           </tbody>
         </table>
       </section>
+      <CoalitionMembers coalition={coalition} onChange={load} />
       <section aria-labelledby="orgs">
         <h2 id="orgs">{t('coalition.members')}</h2>
         <ul>
