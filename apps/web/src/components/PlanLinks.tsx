@@ -1,0 +1,161 @@
+import { type FormEvent, useRef, useState } from 'react';
+import type * as Y from 'yjs';
+import { t } from '../i18n';
+import { field } from '../session';
+import { FieldError, useTask } from './PlanControls';
+import { listOf, usePlanEditor, yList } from './PlanFields';
+
+/** As the server checks them (libs/action-plans plan-shape.ts SDG_TARGET_PATTERN, LIMITS). */
+const SDG_TARGET_PATTERN = /^(1[0-7]|[1-9])\.([1-9][0-9]?|[a-d])$/;
+const MAX_SDG_TARGETS = 100;
+
+/** A recommendation of the coalition, to link the plan to. */
+export interface PlanRecommendation {
+  id: string;
+  code: string;
+  theme: string;
+}
+
+/**
+ * What the plan answers: the coalition's recommendations it takes up (a checkbox group, saved
+ * through REST, which checks they are the coalition's) and its SDG targets (added and removed
+ * live in the plan, checked here as the server checks them).
+ */
+export function PlanLinks(props: { plan: Y.Map<unknown>; recommendations: PlanRecommendation[] }) {
+  return (
+    <section aria-labelledby="links" className="card">
+      <h2 id="links">{t('plan.links')}</h2>
+      <LinkedRecommendations {...props} />
+      <SdgTargets plan={props.plan} />
+    </section>
+  );
+}
+
+function LinkedRecommendations(props: {
+  plan: Y.Map<unknown>;
+  recommendations: PlanRecommendation[];
+}) {
+  const { plan, recommendations } = props;
+  const { client, planId, readOnly } = usePlanEditor();
+  const { error, run } = useTask();
+  const [pending, setPending] = useState<string[] | undefined>(undefined);
+  const latest = useRef(0);
+  const linked = pending ?? listOf(plan, 'recommendationIds');
+  const known = new Set(recommendations.map((r) => r.id));
+  const choices = [
+    ...recommendations,
+    ...linked.filter((id) => !known.has(id)).map((id) => ({ id, code: '', theme: '' })),
+  ];
+
+  const toggle = (id: string, checked: boolean) => {
+    const others = linked.filter((other) => other !== id);
+    const next = checked ? [...others, id] : others;
+    const request = ++latest.current;
+    setPending(next);
+    void run(() => client.plans.update(planId, { recommendationIds: next })).then(() => {
+      if (latest.current === request) setPending(undefined);
+    });
+  };
+
+  return (
+    <fieldset>
+      <legend>{t('plan.linkedRecommendations')}</legend>
+      <ul className="plan-checkboxes">
+        {choices.map((r) => (
+          <li key={r.id}>
+            <input
+              type="checkbox"
+              id={`recommendation-${r.id}`}
+              checked={linked.includes(r.id)}
+              disabled={readOnly}
+              onChange={(e) => toggle(r.id, e.target.checked)}
+            />{' '}
+            <label htmlFor={`recommendation-${r.id}`}>
+              {r.code ? (
+                <>
+                  <span className="code">{r.code}</span> <span className="theme">{r.theme}</span>
+                </>
+              ) : (
+                t('plan.foreignRecommendation', { id: r.id })
+              )}
+            </label>
+          </li>
+        ))}
+      </ul>
+      {error && <FieldError>{error}</FieldError>}
+    </fieldset>
+  );
+}
+
+/** Why a new SDG target (as written, and as it would be stored) cannot be added; null: it can. */
+function sdgProblem(written: string, target: string, current: string[]): string | null {
+  if (target === '') return t('plan.sdgEmpty');
+  if (!SDG_TARGET_PATTERN.test(target)) return t('plan.sdgInvalid', { target: written });
+  if (current.includes(target)) return t('plan.sdgDuplicate', { target });
+  if (current.length >= MAX_SDG_TARGETS) return t('plan.sdgTooMany', { max: MAX_SDG_TARGETS });
+  return null;
+}
+
+function SdgTargets({ plan }: { plan: Y.Map<unknown> }) {
+  const { readOnly } = usePlanEditor();
+  const [problem, setProblem] = useState<string | null>(null);
+  const targets = listOf(plan, 'sdgTargets');
+  const list = yList(plan, 'sdgTargets');
+
+  const add = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const written = field(new FormData(form), 'sdgTarget').trim();
+    const target = written.toLowerCase();
+    const why = sdgProblem(written, target, targets);
+    setProblem(why);
+    if (why || !list) return;
+    plan.doc?.transact(() => list.push([target]));
+    form.reset();
+  };
+  const remove = (target: string) => {
+    if (!list) return;
+    plan.doc?.transact(() => {
+      for (let i = list.length - 1; i >= 0; i--) if (list.get(i) === target) list.delete(i, 1);
+    });
+  };
+
+  return (
+    <section aria-labelledby="sdg-targets">
+      <h3 id="sdg-targets">{t('plan.sdgTargets', { count: targets.length })}</h3>
+      {targets.length === 0 && <p className="muted">{t('plan.noSdgTargets')}</p>}
+      <ul className="plan-tags">
+        {targets.map((target) => (
+          <li key={target}>
+            <span className="plan-tag">{target}</span>
+            {!readOnly && (
+              <button type="button" onClick={() => remove(target)}>
+                {t('plan.removeSdgTarget', { target })}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {!readOnly && (
+        <form className="inline-form" onSubmit={add} noValidate>
+          <p className="field">
+            <label htmlFor="sdgTarget">{t('plan.newSdgTarget')}</label>
+            <input
+              id="sdgTarget"
+              name="sdgTarget"
+              maxLength={20}
+              autoComplete="off"
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? 'sdgTarget-hint sdgTarget-problem' : 'sdgTarget-hint'}
+            />
+            <span id="sdgTarget-hint" className="hint">
+              {t('plan.sdgHint')}
+            </span>
+          </p>
+          <button type="submit">{t('plan.addSdgTarget')}</button>
+          {problem && <FieldError id="sdgTarget-problem">{problem}</FieldError>}
+        </form>
+      )}
+    </section>
+  );
+}
