@@ -204,4 +204,22 @@ describe('action plans: versions, restore, changes, workflow and endorsements', 
     await expect(live.flushed()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await organiser.client.plans.get(plan.id)).problem).toBe('');
   });
+  it('lets open editors write again when a frozen plan is moved back to draft', async () => {
+    const { ann, organiser, plan } = await planIn();
+    const live = await editors.open(ann, plan.id);
+    await organiser.client.plans.setStatus(plan.id, 'in_review');
+    await ann.client.plans.createVersion(plan.id, 'v');
+    await organiser.client.plans.endorse(plan.id, organiser.organisationId);
+    await organiser.client.plans.setStatus(plan.id, 'endorsed');
+    for (let i = 0; i < 100 && !live.readOnly; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(live.readOnly).toBe(true);
+
+    await organiser.client.plans.setStatus(plan.id, 'draft');
+    for (let i = 0; i < 100 && live.readOnly; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(live.status).toBe('draft');
+    expect(live.readOnly).toBe(false);
+    text(live.plan, 'problem').insert(0, 'written again');
+    await live.flushed();
+    expect((await organiser.client.plans.get(plan.id)).problem).toBe('written again');
+  });
 });

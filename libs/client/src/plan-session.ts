@@ -34,6 +34,8 @@ export interface PlanSessionOptions {
   doc?: Y.Doc;
   /** Called when the server refuses one of this session's updates or awareness messages. */
   onError?: (error: Error) => void;
+  /** Called when `status` or `readOnly` may have changed (plan:status, plan:access, an open). */
+  onState?: (session: PlanSession) => void;
 }
 
 /**
@@ -113,10 +115,18 @@ export class PlanSession {
       if (planId !== this.planId) return;
       this.status = status;
       if (frozen) this.readOnly = true;
+      this.options.onState?.(this);
+      // Back from a frozen status: whether this person may write again is theirs alone (their
+      // role), which the server tells on a new open.
+      if (!frozen && this.readOnly && this.opened && !this.closed) {
+        this.open().catch((error: unknown) => this.options.onError?.(error as Error));
+      }
     });
     listen('plan:access', (payload) => {
       const { planId, readOnly } = payload as { planId: string; readOnly: boolean };
-      if (planId === this.planId) this.readOnly = readOnly;
+      if (planId !== this.planId) return;
+      this.readOnly = readOnly;
+      this.options.onState?.(this);
     });
     listen('connect', () => {
       if (this.opened && !this.closed) {
@@ -146,6 +156,7 @@ export class PlanSession {
     if (!this.readOnly && hasContent(missing)) this.send(missing);
     const local = this.awareness.getLocalState();
     if (local) this.awareness.setLocalState(local); // announce ourselves to the others
+    this.options.onState?.(this);
     return this;
   }
 

@@ -68,6 +68,7 @@ export function PlanPage({ id }: { id: string }) {
         setError(e.message);
         rerender();
       },
+      onState: rerender,
     });
     plan.awareness.setLocalStateField('user', {
       name: me?.displayName ?? '',
@@ -76,15 +77,7 @@ export function PlanPage({ id }: { id: string }) {
     plan.doc.on('update', rerender);
     const onStatus = (event: { planId: string; status: PlanStatus; frozen: boolean }) => {
       if (event.planId !== id) return;
-      rerender();
       void refresh().catch((e: unknown) => setError(errorMessage(e)));
-      // The session turns read-only when the plan freezes, not back when it is reopened.
-      if (!event.frozen && plan.readOnly) {
-        plan
-          .open()
-          .then(rerender)
-          .catch((e: unknown) => setError(errorMessage(e)));
-      }
     };
     const onAccess = (event: { planId: string }) => {
       if (event.planId !== id) return;
