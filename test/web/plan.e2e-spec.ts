@@ -404,4 +404,35 @@ describe('web client: the plan editor', () => {
     await mia.context().close();
     await oda.context().close();
   }, 120_000);
+  it("keeps a change past a field's limit out of the plan, says so, and goes on saving", async () => {
+    const { organiser, coalition } = await twoOrganisations('Limits of a plan');
+    const created = await organiser.client.plans.create(coalition.id, 'Short title');
+    const page = await openPlan(organiser, created.id);
+    const title = page.getByRole('textbox', { name: 'Title', exact: true });
+    await title.click();
+    await page.keyboard.press('End');
+    // 11 + 290 characters: one past the 300 a title holds.
+    await page.keyboard.insertText(' ' + 'x'.repeat(290));
+    await page.getByText('Title holds at most 300 characters: that change was not made.').waitFor();
+    expect(await collabText(page, 'Title')).toBe('Short title');
+
+    await page.keyboard.insertText(' kept');
+    await expect(
+      page.getByText('Title holds at most 300 characters: that change was not made.').count(),
+    ).resolves.toBe(0);
+    const stored = await settled(
+      () => organiser.client.plans.get(created.id),
+      (plan) => plan.title === 'Short title kept',
+    );
+    expect(stored.title).toBe('Short title kept');
+    // Undo takes back one's own change, and that is saved too.
+    await page.keyboard.press('Control+z');
+    const undone = await settled(
+      () => organiser.client.plans.get(created.id),
+      (plan) => plan.title === 'Short title',
+    );
+    expect(undone.title).toBe('Short title');
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await page.context().close();
+  }, 120_000);
 });

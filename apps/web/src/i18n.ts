@@ -174,6 +174,7 @@ const en = {
   'members.yesLeave': 'Yes, leave',
   'members.removed': '{name} was removed from the coalition.',
   'members.left': 'You left the coalition.',
+  'collab.tooLong': '{field} holds at most {max} characters: that change was not made.',
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',
@@ -227,8 +228,17 @@ function formatValue(value: string | number): string {
   return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
 }
 
+/**
+ * A date in the reader's language. A calendar date (`2027-01-15`, as plans hold them) is the
+ * same day everywhere: it is not moved into the reader's time zone.
+ */
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
+  const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  if (Number.isNaN(Date.parse(iso))) return iso;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    ...(calendarDate ? { timeZone: 'UTC' } : {}),
+  }).format(new Date(iso));
 }
 
 export function formatDateTime(iso: string): string {

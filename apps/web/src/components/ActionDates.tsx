@@ -1,16 +1,8 @@
 import { type ChangeEvent, useState } from 'react';
 import type * as Y from 'yjs';
-import { t } from '../i18n';
+import { formatDate, t } from '../i18n';
 import { FieldError, useDraft } from './PlanControls';
-import {
-  dateEntry,
-  formatCalendarDate,
-  idOf,
-  LAST_DAY,
-  setScalars,
-  stringOf,
-  usePlanEditor,
-} from './PlanFields';
+import { dateEntry, idOf, LAST_DAY, setScalars, stringOf, usePlanEditor } from './PlanFields';
 
 type Which = 'startDate' | 'endDate';
 /** The dates a person is changing; `incomplete`: inputs holding a date not fully typed yet. */
@@ -102,8 +94,8 @@ export function ActionDates({ action, n }: { action: Y.Map<unknown>; n: number }
             {outOfOrder(shown) &&
               `${t('plan.endBeforeStart', {
                 n,
-                start: formatCalendarDate(shown.startDate),
-                end: formatCalendarDate(shown.endDate),
+                start: formatDate(shown.startDate),
+                end: formatDate(shown.endDate),
               })} `}
             {incomplete.map((which) => (
               <span key={which}>

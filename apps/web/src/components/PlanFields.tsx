@@ -1,7 +1,6 @@
 import type { AccordClient, PlanSession } from '@accord/client';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { locale } from '../i18n';
 
 /**
  * What every part of the plan editor works with: the plan, the client and whether the person may
@@ -152,11 +151,4 @@ export function dateEntry(input: HTMLInputElement): { value: string; incomplete:
     value,
     incomplete: input.validity.badInput || (value !== '' && !isCalendarDate(value)),
   };
-}
-
-/** A calendar date (YYYY-MM-DD) in the reader's language, without time zone shifts. */
-export function formatCalendarDate(value: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
