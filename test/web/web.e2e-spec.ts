@@ -226,4 +226,29 @@ describe('web client', () => {
     });
     for (const page of [olu, mia]) await page.context().close();
   }, 120_000);
+  it("lists a person's coalitions with their role, and the invitations waiting for them", async () => {
+    const { organiser, member, coalition } = await twoOrganisations(t, 'Listed coalition');
+    const other = await organiser.client.coalitions.create({
+      name: 'Second coalition',
+      purpose: 'Another',
+      visibility: 'private',
+      recommendationIds: coalition.recommendationIds,
+      organisationId: organiser.organisationId,
+    });
+    await organiser.client.coalitions.invite(other.id, { email: member.email, role: 'observer' });
+
+    const page = await signedIn(member);
+    await page.getByRole('button', { name: /^Act for / }).click();
+    await page.waitForURL('**/recommendations');
+    await page.getByRole('navigation').getByRole('link', { name: 'My coalitions' }).click();
+    await page.waitForURL('**/coalitions');
+    const item = page.getByRole('listitem').filter({ hasText: 'Listed coalition' });
+    await item.getByText(/^Your role: Member · 2 people from 2 organisations · private$/).waitFor();
+    await expect(page.getByRole('link', { name: 'Second coalition' }).count()).resolves.toBe(0);
+    await page.getByText(/^Second coalition, as Observer \(until .+\)$/).waitFor();
+    await expectAccessible(page, 'my-coalitions');
+    await item.getByRole('link', { name: 'Listed coalition', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Listed coalition' }).waitFor();
+    await page.context().close();
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { AuthPage } from './pages/Auth';
 import { CataloguePage } from './pages/Catalogue';
 import { CoalitionPage, NewCoalitionPage } from './pages/Coalition';
 import { InvitationPage } from './pages/Invitation';
+import { MyCoalitionsPage } from './pages/MyCoalitions';
 import { OrganisationPage } from './pages/Organisation';
 import { RoomPage } from './pages/Room';
 import { match, navigate, useLocation } from './router';
@@ -42,6 +43,7 @@ function page(path: string): ReactNode {
   if (path === '/organisation') return <OrganisationPage />;
   if (path === '/recommendations') return <CataloguePage />;
   if (path === '/coalitions/new') return <NewCoalitionPage />;
+  if (path === '/coalitions') return <MyCoalitionsPage />;
   const invitation = match('/invitations/:token', path);
   if (invitation) return <InvitationPage token={invitation.token} />;
   const plan = match('/plans/:id', path);

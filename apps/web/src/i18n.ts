@@ -5,10 +5,20 @@
  */
 const en = {
   'app.name': 'Accord',
-  'app.tagline': 'Coalitions around human-rights recommendations',
   'nav.skip': 'Skip to main content',
   'nav.catalogue': 'Recommendations',
   'nav.coalitions': 'My coalitions',
+  'mine.title': 'My coalitions',
+  'mine.none': 'You are not in any coalition yet.',
+  'mine.find': 'Find a recommendation to work on',
+  'mine.summary':
+    'Your role: {role} · {members} people from {organisations} organisations · {visibility}',
+  'mine.public': 'public',
+  'mine.private': 'private',
+  'mine.openRoom': 'Live room of {name}',
+  'mine.invitations': 'Invitations waiting for you ({count})',
+  'mine.invitationsHint': 'Open the link you were sent to accept one.',
+  'mine.invitation': '{name}, as {role} (until {date})',
   'nav.signOut': 'Sign out',
   'nav.actingFor': 'Acting for {organisation}',
   'nav.main': 'Main',

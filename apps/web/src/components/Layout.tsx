@@ -42,6 +42,9 @@ export function Layout({ title, children }: { title: string; children: ReactNode
               <li>
                 <Link to="/recommendations">{t('nav.catalogue')}</Link>
               </li>
+              <li>
+                <Link to="/coalitions">{t('nav.coalitions')}</Link>
+              </li>
             </ul>
           </nav>
         )}
