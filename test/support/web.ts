@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityViolations, newPerson, screenshot } from './browser';
+import { accessibilityViolations, launchBrowser, newPerson, screenshot } from './browser';
 import { createOrganisation, registerUser, type TestUser } from './factories';
 import { addMember } from './rooms';
-import type { TestApp } from './test-app';
+import { startTestApp, type TestApp } from './test-app';
 
 /**
  * Set-ups the web client's browser tests share: people with organisations in a coalition, a
@@ -49,4 +49,39 @@ export async function signedIn(browser: Browser, t: TestApp, person: TestUser): 
 export async function expectAccessible(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
   expect(await accessibilityViolations(page)).toEqual([]);
+}
+
+/** What a browser test file shares: one Accord and one browser, and the set-ups above on them. */
+export interface WebSuite {
+  readonly t: TestApp;
+  readonly browser: Browser;
+  signedIn(person: TestUser): Promise<Page>;
+  twoOrganisations(name: string): ReturnType<typeof twoOrganisations>;
+}
+
+/** Starts Accord and a browser before the file's tests and stops them after (call in describe). */
+export function webSuite(): WebSuite {
+  let app: TestApp | undefined;
+  let chromium: Browser | undefined;
+  beforeAll(async () => {
+    app = await startTestApp();
+    chromium = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.close();
+  });
+  const suite: WebSuite = {
+    get t() {
+      if (!app) throw new Error('Accord is not started yet (use the suite inside tests)');
+      return app;
+    },
+    get browser() {
+      if (!chromium) throw new Error('The browser is not started yet (use the suite inside tests)');
+      return chromium;
+    },
+    signedIn: (person) => signedIn(suite.browser, suite.t, person),
+    twoOrganisations: (name) => twoOrganisations(suite.t, name),
+  };
+  return suite;
 }

@@ -1,26 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPerson, screenshot } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { newPerson, screenshot } from '../support/browser';
 import type { TestUser } from '../support/factories';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { expectAccessible, twoOrganisations } from '../support/web';
+import { expectAccessible, twoOrganisations, webSuite } from '../support/web';
 
 /**
  * The web client without a mouse, and laid out right to left (the `ar-XB` pseudo-locale: the
  * English strings, mirrored), in a real browser.
  */
 describe('web client: keyboard only and right to left', () => {
-  let t: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const web = webSuite();
 
   /** What has the focus: its accessible name, and whether a focus indicator is drawn. */
   function focused(page: Page) {
@@ -88,9 +76,9 @@ describe('web client: keyboard only and right to left', () => {
   }
 
   it('works with the keyboard alone: sign in, the room, a comment, the plan editor and roles', async () => {
-    const { organiser, coalition } = await twoOrganisations(t, 'Keyboard coalition');
+    const { organiser, coalition } = await twoOrganisations(web.t, 'Keyboard coalition');
     const plan = await organiser.client.plans.create(coalition.id, 'Keyboard plan');
-    const context = await newPerson(browser, t.baseUrl);
+    const context = await newPerson(web.browser, web.t.baseUrl);
     const page = await context.newPage();
 
     // The skip link comes first, is visible when focused, and moves the focus to the content.
@@ -148,11 +136,11 @@ describe('web client: keyboard only and right to left', () => {
   }, 120_000);
 
   it('lays every main screen out right to left in a right-to-left locale, accessibly', async () => {
-    const { organiser, coalition } = await twoOrganisations(t, 'Mirrored coalition');
+    const { organiser, coalition } = await twoOrganisations(web.t, 'Mirrored coalition');
     const plan = await organiser.client.plans.create(coalition.id, 'Mirrored plan');
     await organiser.client.plans.addAction(plan.id, { title: 'A mirrored action' });
-    const context = await browser.newContext({
-      baseURL: t.baseUrl,
+    const context = await web.browser.newContext({
+      baseURL: web.t.baseUrl,
       bypassCSP: true,
       locale: 'ar-XB',
     });

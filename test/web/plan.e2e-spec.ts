@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
 import type { TestUser } from '../support/factories';
 import { createOrganisation, registerUser } from '../support/factories';
 import { addMember } from '../support/rooms';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  expectAccessible,
-  signedIn as signedInAt,
-  twoOrganisations as twoAt,
-} from '../support/web';
+import { expectAccessible, webSuite } from '../support/web';
 
 /**
  * The action plan editor in a real browser (see web.e2e-spec.ts).
@@ -41,21 +36,10 @@ const collabText = (page: Page, name: string) =>
     return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
   });
 describe('web client: the plan editor', () => {
-  let t: TestApp;
-  let browser: Browser;
+  const web = webSuite();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const signedIn = (person: TestUser) => signedInAt(browser, t, person);
-  const twoOrganisations = (name: string) => twoAt(t, name);
+  const signedIn = (person: TestUser) => web.signedIn(person);
+  const twoOrganisations = (name: string) => web.twoOrganisations(name);
 
   it('lets two people co-edit a plan field live to the same text, and the organiser download a PDF', async () => {
     const { organiser, member, coalition } = await twoOrganisations('Plan in the browser');
@@ -311,7 +295,7 @@ describe('web client: the plan editor', () => {
 
   it('takes an organisation’s endorsement once the plan is in review, and shows the plan read-only to an observer', async () => {
     const { organiser, member, coalition } = await twoOrganisations('Endorsing a plan');
-    const watcher = await registerUser(t.client(), { displayName: 'Oda Observer' });
+    const watcher = await registerUser(web.t.client(), { displayName: 'Oda Observer' });
     const watcherOrganisation = await createOrganisation(watcher);
     const observer = { ...watcher, organisationId: watcherOrganisation.id };
     await addMember(organiser, coalition.id, observer, 'observer');

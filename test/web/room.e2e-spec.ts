@@ -1,34 +1,18 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import type { Locator, Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { addMember, type Person } from '../support/rooms';
-import { startTestApp, type TestApp } from '../support/test-app';
-import {
-  expectAccessible,
-  signedIn as signedInAt,
-  twoOrganisations as twoAt,
-} from '../support/web';
+import { expectAccessible, webSuite } from '../support/web';
 
 /**
  * The live room and its moderation in a real browser (see web.e2e-spec.ts): the conversation,
  * the moderator panel (flag queue, room settings, people) and what members see of it.
  */
 describe('web client: the live room', () => {
-  let t: TestApp;
-  let browser: Browser;
+  const web = webSuite();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const signedIn = (person: TestUser) => signedInAt(browser, t, person);
-  const twoOrganisations = (name: string) => twoAt(t, name);
+  const signedIn = (person: TestUser) => web.signedIn(person);
+  const twoOrganisations = (name: string) => web.twoOrganisations(name);
 
   /** A person's browser window in the coalition's live room, once connected. */
   const inRoom = async (person: TestUser, coalitionId: string, query = '') => {
@@ -40,7 +24,7 @@ describe('web client: the live room', () => {
 
   /** A third member of the coalition, of an organisation of their own. */
   const thirdMember = async (organiser: TestUser, coalitionId: string, displayName: string) => {
-    const user = await registerUser(t.client(), { displayName });
+    const user = await registerUser(web.t.client(), { displayName });
     const org = await createOrganisation(user, { stakeholderType: 'academia' });
     const person: Person = { ...user, organisationId: org.id };
     await addMember(organiser, coalitionId, person, 'member');

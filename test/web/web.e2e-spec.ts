@@ -1,32 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPerson } from '../support/browser';
+import { newPerson } from '../support/browser';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { addMember } from '../support/rooms';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { expectAccessible, signedIn as signedInAt, twoOrganisations } from '../support/web';
+import { expectAccessible, twoOrganisations, webSuite } from '../support/web';
 
 /**
  * The web client in a real browser (Debian's Chromium through playwright-core), served by the
  * API at `/` from the build (`npm run build`). Each page is checked with axe-core.
  */
 describe('web client', () => {
-  let t: TestApp;
-  let browser: Browser;
+  const web = webSuite();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const signedIn = (person: TestUser) => signedInAt(browser, t, person);
+  const signedIn = (person: TestUser) => web.signedIn(person);
 
   it('takes a new person from sign-up through their organisation to a coalition of their own', async () => {
-    const context = await newPerson(browser, t.baseUrl);
+    const context = await newPerson(web.browser, web.t.baseUrl);
     const page = await context.newPage();
     await page.goto('/');
     await page.waitForURL('**/sign-in');
@@ -84,7 +71,7 @@ describe('web client', () => {
   }, 120_000);
 
   it('shows another person the coalitions working on a recommendation, and keeps them signed in across a reload', async () => {
-    const founder = await registerUser(t.client());
+    const founder = await registerUser(web.t.client());
     const org = await createOrganisation(founder, { stakeholderType: 'state' });
     const rec = await founder.client.recommendations.get('WP1515-55');
     await founder.client.coalitions.create({
@@ -94,7 +81,7 @@ describe('web client', () => {
       recommendationIds: [rec.id],
       organisationId: org.id,
     });
-    const reader = await registerUser(t.client(), { displayName: 'Reader' });
+    const reader = await registerUser(web.t.client(), { displayName: 'Reader' });
     await createOrganisation(reader);
 
     const page = await signedIn(reader);
@@ -123,11 +110,11 @@ describe('web client', () => {
   }, 120_000);
 
   it('lets an organiser invite someone by link and approve a request to join', async () => {
-    const founder = await registerUser(t.client(), { displayName: 'Fatou Founder' });
+    const founder = await registerUser(web.t.client(), { displayName: 'Fatou Founder' });
     const own = await createOrganisation(founder, { stakeholderType: 'nhri' });
-    const invitee = await registerUser(t.client(), { displayName: 'Ivan Invitee' });
+    const invitee = await registerUser(web.t.client(), { displayName: 'Ivan Invitee' });
     await createOrganisation(invitee, { stakeholderType: 'union' });
-    const asker = await registerUser(t.client(), { displayName: 'Ana Asker' });
+    const asker = await registerUser(web.t.client(), { displayName: 'Ana Asker' });
     await createOrganisation(asker, { stakeholderType: 'academia' });
     const rec = await founder.client.recommendations.get('WP1515-55');
     const coalition = await founder.client.coalitions.create({
@@ -151,11 +138,11 @@ describe('web client', () => {
     await organiser.getByLabel('Their role in the coalition').selectOption('member');
     await organiser.getByRole('button', { name: 'Create the invitation' }).click();
     const link = await organiser.locator('.invite-link').textContent();
-    expect(link).toMatch(new RegExp(`^${t.baseUrl}/invitations/.+`));
+    expect(link).toMatch(new RegExp(`^${web.t.baseUrl}/invitations/.+`));
     await expectAccessible(organiser, 'coalition-organiser');
 
     const invited = await actingFor(invitee);
-    await invited.goto(link!);
+    await invited.goto(link ?? '');
     await invited.getByRole('button', { name: 'Accept the invitation' }).click();
     await invited.getByText('Your role: Member').waitFor();
 
@@ -172,8 +159,8 @@ describe('web client', () => {
     for (const page of [organiser, invited, asking]) await page.context().close();
   }, 120_000);
   it("lets an organiser change a member's role and remove them, and a member leave", async () => {
-    const { organiser, member, coalition } = await twoOrganisations(t, 'People in the browser');
-    const third = await registerUser(t.client(), { displayName: 'Theo Third' });
+    const { organiser, member, coalition } = await twoOrganisations(web.t, 'People in the browser');
+    const third = await registerUser(web.t.client(), { displayName: 'Theo Third' });
     const thirdOrg = await createOrganisation(third, { stakeholderType: 'business' });
     await addMember(organiser, coalition.id, { ...third, organisationId: thirdOrg.id }, 'member');
 
@@ -227,7 +214,7 @@ describe('web client', () => {
     for (const page of [olu, mia]) await page.context().close();
   }, 120_000);
   it("lists a person's coalitions with their role, and the invitations waiting for them", async () => {
-    const { organiser, member, coalition } = await twoOrganisations(t, 'Listed coalition');
+    const { organiser, member, coalition } = await twoOrganisations(web.t, 'Listed coalition');
     const other = await organiser.client.coalitions.create({
       name: 'Second coalition',
       purpose: 'Another',
