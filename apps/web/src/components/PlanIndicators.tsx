@@ -3,27 +3,17 @@ import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
 import { t } from '../i18n';
 import { field } from '../session';
-import { CollabText } from './CollabText';
-import {
-  ConfirmRemove,
-  DraftInput,
-  FieldError,
-  MoveButtons,
-  sendEmptying,
-  useTask,
-} from './PlanControls';
+import { DraftInput, FieldError, sendEmptying, useTask } from './PlanControls';
 import {
   idOf,
   measureOf,
   orNull,
-  recordsOf,
   setScalars,
   stringOf,
-  textOf,
   toMeasure,
   usePlanEditor,
-  yText,
 } from './PlanFields';
+import { PlanSubRecords, type SubRecordKind } from './PlanSubRecords';
 
 /** The layout's limits (libs/action-plans plan-shape.ts LIMITS). */
 const NAME_MAX = 300;
@@ -32,66 +22,38 @@ const UNIT_MAX = 50;
 
 const shown = (value: string | number | null): string => (value === null ? '' : String(value));
 
+const INDICATORS: SubRecordKind = {
+  list: 'indicators',
+  text: 'name',
+  heading: (count) => t('plan.indicators', { count }),
+  empty: t('plan.noIndicators'),
+  legend: (m) => t('plan.indicatorLegend', { m }),
+  textLabel: (n, m) => t('plan.indicatorName', { n, m }),
+  moveUp: (n, m) => t('plan.moveIndicatorUp', { n, m }),
+  moveDown: (n, m) => t('plan.moveIndicatorDown', { n, m }),
+  remove: (n, m) => t('plan.removeIndicator', { n, m }),
+  confirm: (n, m, name) => t('plan.confirmRemoveIndicator', { n, m, name }),
+  yes: (n, m) => t('plan.yesRemoveIndicator', { n, m }),
+  move: (client, { planId, actionId, recordId }, to) =>
+    client.plans.moveIndicator(planId, actionId, recordId, to),
+  removeCall: (client, { planId, actionId, recordId }) =>
+    client.plans.removeIndicator(planId, actionId, recordId),
+};
+
 /**
  * An action's indicators: each with its name (co-edited live), baseline, target and unit (saved
  * live into the plan; a plain number is stored as a number, other words as text), moved up or
  * down and removed through REST; a form adds one.
  */
 export function PlanIndicators({ action, n }: { action: Y.Map<unknown>; n: number }) {
-  const { readOnly } = usePlanEditor();
-  const indicators = recordsOf(action, 'indicators');
-  const headingId = `action-${idOf(action)}-indicators`;
   return (
-    <section className="plan-sub-records" aria-labelledby={headingId}>
-      <h3 id={headingId}>{t('plan.indicators', { count: indicators.length })}</h3>
-      {indicators.length === 0 && <p className="muted">{t('plan.noIndicators')}</p>}
-      <ol className="plan-records">
-        {indicators.map((indicator, index) => (
-          <Indicator
-            key={idOf(indicator)}
-            action={action}
-            indicator={indicator}
-            n={n}
-            index={index}
-            count={indicators.length}
-          />
-        ))}
-      </ol>
-      {!readOnly && <NewIndicator action={action} n={n} />}
-    </section>
-  );
-}
-
-/** One indicator: its fields, and (for editors) move and remove. */
-function Indicator(props: {
-  action: Y.Map<unknown>;
-  indicator: Y.Map<unknown>;
-  n: number;
-  index: number;
-  count: number;
-}) {
-  const { action, indicator, n, index, count } = props;
-  const { client, planId, session, readOnly } = usePlanEditor();
-  const m = index + 1;
-  const actionId = idOf(action);
-  const indicatorId = idOf(indicator);
-  const base = `indicator-${actionId}-${indicatorId}`;
-  const name = yText(indicator, 'name');
-  return (
-    <li className="plan-record">
-      <fieldset>
-        <legend>{t('plan.indicatorLegend', { m })}</legend>
-        <div className="plan-record-fields">
-          {name && (
-            <div className="plan-wide">
-              <CollabText
-                text={name}
-                awareness={session.awareness}
-                label={t('plan.indicatorName', { n, m })}
-                readOnly={readOnly}
-              />
-            </div>
-          )}
+    <PlanSubRecords
+      action={action}
+      n={n}
+      kind={INDICATORS}
+      form={<NewIndicator action={action} n={n} />}
+      fields={(indicator, base, m) => (
+        <>
           <DraftInput
             id={`${base}-baseline`}
             label={t('plan.indicatorBaseline', { n, m })}
@@ -113,30 +75,9 @@ function Indicator(props: {
             maxLength={UNIT_MAX}
             onSave={(value) => setScalars(indicator, { unit: orNull(value) })}
           />
-        </div>
-        {!readOnly && (
-          <div className="actions">
-            <MoveButtons
-              index={index}
-              count={count}
-              upLabel={t('plan.moveIndicatorUp', { n, m })}
-              downLabel={t('plan.moveIndicatorDown', { n, m })}
-              onMove={(to) => client.plans.moveIndicator(planId, actionId, indicatorId, to)}
-            />
-            <ConfirmRemove
-              label={t('plan.removeIndicator', { n, m })}
-              question={t('plan.confirmRemoveIndicator', {
-                n,
-                m,
-                name: textOf(indicator, 'name'),
-              })}
-              confirm={t('plan.yesRemoveIndicator', { n, m })}
-              onRemove={() => client.plans.removeIndicator(planId, actionId, indicatorId)}
-            />
-          </div>
-        )}
-      </fieldset>
-    </li>
+        </>
+      )}
+    />
   );
 }
 

@@ -2,29 +2,30 @@ import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
 import { type MessageKey, t } from '../i18n';
 import { field } from '../session';
-import { CollabText } from './CollabText';
-import {
-  ConfirmRemove,
-  DraftInput,
-  FieldError,
-  MoveButtons,
-  sendEmptying,
-  useTask,
-} from './PlanControls';
-import {
-  idOf,
-  LAST_DAY,
-  orNull,
-  recordsOf,
-  setScalars,
-  stringOf,
-  textOf,
-  usePlanEditor,
-  yText,
-} from './PlanFields';
+import { DraftInput, FieldError, sendEmptying, useTask } from './PlanControls';
+import { idOf, LAST_DAY, orNull, setScalars, stringOf, usePlanEditor } from './PlanFields';
+import { PlanSubRecords, type SubRecordKind } from './PlanSubRecords';
 
 const MILESTONE_STATUSES = ['not_started', 'in_progress', 'completed'] as const;
 const TITLE_MAX = 300;
+
+const MILESTONES: SubRecordKind = {
+  list: 'milestones',
+  text: 'title',
+  heading: (count) => t('plan.milestones', { count }),
+  empty: t('plan.noMilestones'),
+  legend: (m) => t('plan.milestoneLegend', { m }),
+  textLabel: (n, m) => t('plan.milestoneTitle', { n, m }),
+  moveUp: (n, m) => t('plan.moveMilestoneUp', { n, m }),
+  moveDown: (n, m) => t('plan.moveMilestoneDown', { n, m }),
+  remove: (n, m) => t('plan.removeMilestone', { n, m }),
+  confirm: (n, m, title) => t('plan.confirmRemoveMilestone', { n, m, title }),
+  yes: (n, m) => t('plan.yesRemoveMilestone', { n, m }),
+  move: (client, { planId, actionId, recordId }, to) =>
+    client.plans.moveMilestone(planId, actionId, recordId, to),
+  removeCall: (client, { planId, actionId, recordId }) =>
+    client.plans.removeMilestone(planId, actionId, recordId),
+};
 
 /**
  * An action's milestones: each with its title (co-edited live), due date and status (saved live
@@ -32,60 +33,14 @@ const TITLE_MAX = 300;
  */
 export function PlanMilestones({ action, n }: { action: Y.Map<unknown>; n: number }) {
   const { readOnly } = usePlanEditor();
-  const milestones = recordsOf(action, 'milestones');
-  const headingId = `action-${idOf(action)}-milestones`;
   return (
-    <section className="plan-sub-records" aria-labelledby={headingId}>
-      <h3 id={headingId}>{t('plan.milestones', { count: milestones.length })}</h3>
-      {milestones.length === 0 && <p className="muted">{t('plan.noMilestones')}</p>}
-      <ol className="plan-records">
-        {milestones.map((milestone, index) => (
-          <Milestone
-            key={idOf(milestone)}
-            action={action}
-            milestone={milestone}
-            n={n}
-            index={index}
-            count={milestones.length}
-          />
-        ))}
-      </ol>
-      {!readOnly && <NewMilestone action={action} n={n} />}
-    </section>
-  );
-}
-
-/** One milestone: its fields, and (for editors) move and remove. */
-function Milestone(props: {
-  action: Y.Map<unknown>;
-  milestone: Y.Map<unknown>;
-  n: number;
-  index: number;
-  count: number;
-}) {
-  const { action, milestone, n, index, count } = props;
-  const { client, planId, session, readOnly } = usePlanEditor();
-  const m = index + 1;
-  const actionId = idOf(action);
-  const milestoneId = idOf(milestone);
-  const base = `milestone-${actionId}-${milestoneId}`;
-  const title = yText(milestone, 'title');
-  const status = stringOf(milestone, 'status') ?? 'not_started';
-  return (
-    <li className="plan-record">
-      <fieldset>
-        <legend>{t('plan.milestoneLegend', { m })}</legend>
-        <div className="plan-record-fields">
-          {title && (
-            <div className="plan-wide">
-              <CollabText
-                text={title}
-                awareness={session.awareness}
-                label={t('plan.milestoneTitle', { n, m })}
-                readOnly={readOnly}
-              />
-            </div>
-          )}
+    <PlanSubRecords
+      action={action}
+      n={n}
+      kind={MILESTONES}
+      form={<NewMilestone action={action} n={n} />}
+      fields={(milestone, base, m) => (
+        <>
           <DraftInput
             id={`${base}-due`}
             type="date"
@@ -97,7 +52,7 @@ function Milestone(props: {
             <label htmlFor={`${base}-status`}>{t('plan.milestoneStatus', { n, m })}</label>
             <select
               id={`${base}-status`}
-              value={status}
+              value={stringOf(milestone, 'status') ?? 'not_started'}
               disabled={readOnly}
               onChange={(e) => setScalars(milestone, { status: e.target.value })}
             >
@@ -108,30 +63,9 @@ function Milestone(props: {
               ))}
             </select>
           </p>
-        </div>
-        {!readOnly && (
-          <div className="actions">
-            <MoveButtons
-              index={index}
-              count={count}
-              upLabel={t('plan.moveMilestoneUp', { n, m })}
-              downLabel={t('plan.moveMilestoneDown', { n, m })}
-              onMove={(to) => client.plans.moveMilestone(planId, actionId, milestoneId, to)}
-            />
-            <ConfirmRemove
-              label={t('plan.removeMilestone', { n, m })}
-              question={t('plan.confirmRemoveMilestone', {
-                n,
-                m,
-                title: textOf(milestone, 'title'),
-              })}
-              confirm={t('plan.yesRemoveMilestone', { n, m })}
-              onRemove={() => client.plans.removeMilestone(planId, actionId, milestoneId)}
-            />
-          </div>
-        )}
-      </fieldset>
-    </li>
+        </>
+      )}
+    />
   );
 }
 
