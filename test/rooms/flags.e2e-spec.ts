@@ -1,7 +1,7 @@
 // The flag queue's life cycle: flags open, moderators keep (dismiss) or hide / delete the
 // comment, which resolves them, live and in the queue; a later flag opens the comment again.
-import { AccordApiError, type RoomComment } from '@accord/client';
-import { emitAck } from '../support/sockets';
+import { AccordApiError, type RoomComment, type RoomFlag } from '@accord/client';
+import { emitAck, waitForEvent } from '../support/sockets';
 import { flush, ok, record, refused, RoomKit, roomAudit, say, NO_SUCH_ID } from '../support/rooms';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -128,6 +128,88 @@ describe('flag queue: dismiss, hide and delete resolve flags', () => {
     expect(audit.find((e) => e.action === 'room.flags.dismissed')?.data).toMatchObject({
       reason: 'Robust, not abusive',
     });
+  });
+
+  it('refuses to flag a comment hidden or deleted already (CONFLICT): nothing stored, nobody alerted', async () => {
+    const { c, mod, ann, bea } = await kit.room('public', {
+      mod: 'moderator',
+      ann: 'member',
+      bea: 'member',
+    });
+    const m = await kit.enter(mod, c.id);
+    const a = await kit.enter(ann, c.id);
+    const b = await kit.enter(bea, c.id);
+    const alerts = record<{ commentId: string }>(m.socket, 'flag:created');
+    const hidden = await say(a.socket, c.id, 'Soon hidden');
+    const deleted = await say(a.socket, c.id, 'Soon deleted');
+    const flag = (commentId: string, reason: string) =>
+      emitAck<{ flag: { id: string }; alreadyFlagged: boolean }>(b.socket, 'comment:flag', {
+        commentId,
+        reason,
+      });
+    // Flagged once before it was hidden: flagging it again afterwards is refused too.
+    await ok(flag(hidden.id, 'rude'));
+    await ok(emitAck(m.socket, 'mod:hide', { commentId: hidden.id, reason: 'Rude' }));
+    await ok(emitAck(a.socket, 'comment:delete', { commentId: deleted.id }));
+    await flush(m.socket);
+    const before = await mod.client.coalitions.flags(c.id, { status: 'all' });
+    expect(before.items.map((i) => [i.commentId, i.resolution])).toEqual([[hidden.id, 'hidden']]);
+
+    const onHidden = await refused(flag(hidden.id, 'still rude'), 'CONFLICT');
+    expect(onHidden.message).toBe('This comment is already hidden by a moderator');
+    const byModerator = await refused(
+      emitAck(m.socket, 'comment:flag', { commentId: hidden.id, reason: 'for the record' }),
+      'CONFLICT',
+    );
+    expect(byModerator.message).toBe('This comment is already hidden by a moderator');
+    const onDeleted = await refused(flag(deleted.id, 'spam'), 'CONFLICT');
+    expect(onDeleted.message).toBe('This comment is already deleted');
+
+    await flush(m.socket);
+    expect(alerts.map((f) => f.commentId)).toEqual([hidden.id]);
+    expect(await mod.client.coalitions.flags(c.id, { status: 'all' })).toEqual(before);
+    expect((await mod.client.coalitions.flags(c.id)).total).toBe(0);
+
+    // Unhidden, it can be flagged again: open in the queue, and live.
+    await ok(emitAck(m.socket, 'mod:unhide', { commentId: hidden.id }));
+    const alert = waitForEvent<{ commentId: string }>(m.socket, 'flag:created');
+    expect(await ok(flag(hidden.id, 'rude again'))).toMatchObject({ alreadyFlagged: true });
+    const open = await mod.client.coalitions.flags(c.id);
+    expect(open.items.map((i) => [i.commentId, i.status])).toEqual([[hidden.id, 'open']]);
+    const x = await say(a.socket, c.id, 'Fresh');
+    await ok(flag(x.id, 'also rude'));
+    expect((await alert).commentId).toBe(x.id);
+  });
+
+  it('names the flagger in flag:created as the REST queue does (flaggedByName)', async () => {
+    const { c, mod, ann, obs } = await kit.room('private', {
+      mod: 'moderator',
+      ann: 'member',
+      obs: 'observer',
+    });
+    const m = await kit.enter(mod, c.id);
+    const a = await kit.enter(ann, c.id);
+    const ob = await kit.enter(obs, c.id);
+    const x = await say(a.socket, c.id, 'Flag me');
+    const alert = waitForEvent<RoomFlag & { flaggedByName: string; comment: RoomComment }>(
+      m.socket,
+      'flag:created',
+    );
+    const { flag } = await ok(
+      emitAck<{ flag: RoomFlag }>(ob.socket, 'comment:flag', { commentId: x.id, reason: 'Unkind' }),
+    );
+    const live = await alert;
+    const [queued] = (await mod.client.coalitions.flags(c.id)).items;
+    expect(live).toEqual({
+      ...flag,
+      flaggedByName: 'obs',
+      comment: expect.objectContaining({ id: x.id, body: 'Flag me' }),
+    });
+    expect(live.flaggedByName).toBe(queued.flaggedByName);
+    // The ack stays as it was: the flag alone.
+    expect(Object.keys(flag).sort()).toEqual(
+      ['coalitionId', 'commentId', 'createdAt', 'id', 'reason', 'userId'].sort(),
+    );
   });
 
   it("applies the rank rule: a moderator cannot dismiss flags on an organiser's comment", async () => {

@@ -11,7 +11,7 @@ interface FlagReply {
   alreadyFlagged: boolean;
 }
 
-type FlagEvent = RoomFlag & { comment: RoomComment };
+type FlagEvent = RoomFlag & { flaggedByName: string; comment: RoomComment };
 
 const forComment = (c: { id: string }) => (v: RoomComment) => v.id === c.id;
 
@@ -215,6 +215,7 @@ describe('live-room moderation and the comment lifecycle (real engine, real clie
     });
     expect(await alert).toEqual({
       ...first.flag,
+      flaggedByName: 'obs',
       comment: expect.objectContaining({ id: x1.id, body: 'You are all wrong' }),
     });
     const again = await ok(flag(ob.socket, x1.id, 'Still offensive'));

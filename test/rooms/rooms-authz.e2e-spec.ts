@@ -1,7 +1,10 @@
 import type {
   CoalitionDetail,
+  ErrorBody,
+  Page,
   RoomComment,
   RoomFlag,
+  RoomRestrictions,
   RoomSnapshot,
   RoomSync,
 } from '@accord/client';
@@ -32,6 +35,11 @@ import { startTestApp, type TestApp } from '../support/test-app';
  *
  * The grid lists one event per line and one caller per column (18 columns of event names would not
  * be readable); cells read `ok`, `FORBIDDEN` or `NOT_FOUND`.
+ *
+ * The room's moderators' REST routes have a grid of their own (cells are HTTP statuses): the flag
+ * queue and the restrictions (who is banned or muted) follow one rule, moderators and organisers
+ * only (403 for others who see the coalition, 404 for those who do not), and a refused caller
+ * learns nothing of what the route lists.
  */
 
 const CALLERS = ['outsider', 'observer', 'member', 'moderator', 'organiser'] as const;
@@ -62,36 +70,47 @@ type RoomEvent = (typeof EVENTS)[number];
 const CODES = ['ok', 'FORBIDDEN', 'NOT_FOUND'] as const;
 type Code = (typeof CODES)[number];
 
+/** The room's REST routes for moderators, each `GET /coalitions/:id/<route>`. */
+const ROUTES = ['flags', 'restrictions'] as const;
+type Route = (typeof ROUTES)[number];
+
+const STATUSES = ['200', '403', '404'] as const;
+type Status = (typeof STATUSES)[number];
+
 type Visibility = 'public' | 'private';
 const VISIBILITIES: Visibility[] = ['public', 'private'];
 
-type Grid = Map<RoomEvent, Map<Caller, Code>>;
+type Grid<R extends string = RoomEvent, C extends string = Code> = Map<R, Map<Caller, C>>;
 
 /**
- * Parses the grid: a header naming the callers in order, then one line per event, in order; a
- * cell `a|b` reads `a` for a public coalition and `b` for a private one.
+ * Parses a grid: a header naming the callers in order, then one line per row (`rows`), in
+ * order; a cell `a|b` reads `a` for a public coalition and `b` for a private one.
  */
-function grids(text: string): Record<Visibility, Grid> {
+function grids<R extends string, C extends string>(
+  text: string,
+  rows: readonly R[],
+  codes: readonly C[],
+): Record<Visibility, Grid<R, C>> {
   const [[, ...header], ...lines] = text
     .trim()
     .split('\n')
     .map((line) => line.trim().split(/\s+/));
   if (header.join(' ') !== CALLERS.join(' '))
     throw new Error(`the header must be: event ${CALLERS.join(' ')}`);
-  if (lines.map(([event]) => event).join(' ') !== EVENTS.join(' '))
-    throw new Error(`the lines must be, in order: ${EVENTS.join(' ')}`);
-  const tables: Record<Visibility, Grid> = { public: new Map(), private: new Map() };
-  for (const [event, ...cells] of lines) {
-    if (cells.length !== CALLERS.length) throw new Error(`${event} has ${cells.length} cells`);
+  if (lines.map(([row]) => row).join(' ') !== rows.join(' '))
+    throw new Error(`the lines must be, in order: ${rows.join(' ')}`);
+  const tables: Record<Visibility, Grid<R, C>> = { public: new Map(), private: new Map() };
+  for (const [row, ...cells] of lines) {
+    if (cells.length !== CALLERS.length) throw new Error(`${row} has ${cells.length} cells`);
     VISIBILITIES.forEach((visibility, v) => {
-      const codes = cells.map((cell) => cell.split('|')[v] ?? cell);
-      for (const code of codes) {
-        if (!(CODES as readonly string[]).includes(code))
-          throw new Error(`${event}: "${code}" is not one of ${CODES.join(', ')}`);
+      const answers = cells.map((cell) => cell.split('|')[v] ?? cell);
+      for (const answer of answers) {
+        if (!(codes as readonly string[]).includes(answer))
+          throw new Error(`${row}: "${answer}" is not one of ${codes.join(', ')}`);
       }
       tables[visibility].set(
-        event as RoomEvent,
-        new Map(CALLERS.map((caller, i) => [caller, codes[i] as Code] as const)),
+        row as R,
+        new Map(CALLERS.map((caller, i) => [caller, answers[i] as C] as const)),
       );
     });
   }
@@ -99,7 +118,8 @@ function grids(text: string): Record<Visibility, Grid> {
 }
 
 /** Cells `a|b` differ by visibility: `a` in a public coalition, `b` in a private one. */
-const EXPECTED: Record<Visibility, Grid> = grids(`
+const EXPECTED: Record<Visibility, Grid> = grids(
+  `
     event           outsider             observer   member     moderator  organiser
     room:join       ok|NOT_FOUND         ok         ok         ok         ok
     room:sync       ok|NOT_FOUND         ok         ok         ok         ok
@@ -119,13 +139,44 @@ const EXPECTED: Record<Visibility, Grid> = grids(`
     mod:slow        FORBIDDEN|NOT_FOUND  FORBIDDEN  FORBIDDEN  ok         ok
     mod:pin         FORBIDDEN|NOT_FOUND  FORBIDDEN  FORBIDDEN  ok         ok
     mod:dismiss     FORBIDDEN|NOT_FOUND  FORBIDDEN  FORBIDDEN  ok         ok
-`);
+`,
+  EVENTS,
+  CODES,
+);
+
+/** `GET /coalitions/:id/<route>`, by the same callers. */
+const EXPECTED_REST: Record<Visibility, Grid<Route, Status>> = grids(
+  `
+    route           outsider             observer   member     moderator  organiser
+    flags           403|404              403        403        200        200
+    restrictions    403|404              403        403        200        200
+`,
+  ROUTES,
+  STATUSES,
+);
 
 function expected(visibility: Visibility, caller: Caller, event: RoomEvent): Code {
   const code = EXPECTED[visibility].get(event)?.get(caller);
   if (code === undefined) throw new Error(`no cell ${visibility} · ${caller} · ${event}`);
   return code;
 }
+
+function expectedStatus(visibility: Visibility, caller: Caller, route: Route): Status {
+  const status = EXPECTED_REST[visibility].get(route)?.get(caller);
+  if (status === undefined) throw new Error(`no cell ${visibility} · ${caller} · ${route}`);
+  return status;
+}
+
+const REST_CELLS: [Visibility, Caller, Route, Status][] = VISIBILITIES.flatMap((visibility) =>
+  CALLERS.flatMap((caller) =>
+    ROUTES.map((route): [Visibility, Caller, Route, Status] => [
+      visibility,
+      caller,
+      route,
+      expectedStatus(visibility, caller, route),
+    ]),
+  ),
+);
 
 const CELLS: [Visibility, Caller, RoomEvent, Code][] = VISIBILITIES.flatMap((visibility) =>
   CALLERS.flatMap((caller) =>
@@ -594,4 +645,58 @@ describe('live-room authorization matrix (caller × event, real engine, real cli
     const row = await rowFor(visibility, caller);
     await CHECKS[event](row, code);
   });
+
+  /** The caller's GET of a room route: the expected status, and for a refusal only the error. */
+  async function callerGets<T>(row: Row, route: Route, status: Status, query = {}) {
+    const res = await row.me.client.raw<T & Partial<ErrorBody>>(
+      'GET',
+      `/coalitions/${row.c.id}/${route}`,
+      { query },
+    );
+    expect({ status: String(res.status), code: res.body.code }).toEqual({
+      status,
+      code: { '200': undefined, '403': 'FORBIDDEN', '404': 'NOT_FOUND' }[status],
+    });
+    if (status !== '200') {
+      for (const listing of ['items', 'bans', 'mutes'])
+        expect(res.body).not.toHaveProperty(listing);
+    }
+    return res.body;
+  }
+
+  const REST_CHECKS: Record<Route, (row: Row, status: Status) => Promise<void>> = {
+    flags: async (row, status) => {
+      const x = await targetSays(row, 'Flagged for the queue');
+      const witness = await kit.open(row.witness);
+      const { flag } = await ok(
+        emitAck<FlagReply>(witness, 'comment:flag', { commentId: x.id, reason: 'Queue' }),
+      );
+      const page = await callerGets<Page<RoomFlag>>(row, 'flags', status, { limit: 100 });
+      if (status === '200') expect(page.items.map((f) => f.id)).toContain(flag.id);
+    },
+
+    restrictions: async (row, status) => {
+      const userId = row.target.user.id;
+      await byOrganiser(row, 'mod:mute', { coalitionId: row.c.id, userId, minutes: 5 });
+      try {
+        const listed = await callerGets<RoomRestrictions>(row, 'restrictions', status);
+        if (status === '200') {
+          expect(listed.bans).toEqual([]);
+          expect(listed.mutes).toEqual([
+            expect.objectContaining({ userId, mutedBy: row.organiser.user.id }),
+          ]);
+        }
+      } finally {
+        await byOrganiser(row, 'mod:mute', { coalitionId: row.c.id, userId, minutes: 0 });
+      }
+    },
+  };
+
+  it.each(REST_CELLS)(
+    '%s · %s · GET /coalitions/:id/%s → %s',
+    async (visibility, caller, route, status) => {
+      const row = await rowFor(visibility, caller);
+      await REST_CHECKS[route](row, status);
+    },
+  );
 });

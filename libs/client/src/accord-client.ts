@@ -50,6 +50,7 @@ import type {
   OrganisationRole,
   Page,
   RegisterInput,
+  RoomRestrictions,
 } from './types';
 
 /** A non-2xx answer of the API, with the contract's code and details. */
@@ -391,6 +392,9 @@ export class AccordClient {
         `/coalitions/${encodeURIComponent(id)}/flags/${encodeURIComponent(flagId)}/dismiss`,
         { body: reason === undefined ? {} : { reason } },
       ),
+    /** Who is banned from the room and who is muted in it now (moderators and organisers). */
+    restrictions: (id: string): Promise<RoomRestrictions> =>
+      this.call('GET', `/coalitions/${encodeURIComponent(id)}/restrictions`),
     audit: (id: string, query: { page?: number; limit?: number } = {}): Promise<AuditPage> =>
       this.call('GET', `/coalitions/${encodeURIComponent(id)}/audit`, { query: { ...query } }),
   };

@@ -101,7 +101,8 @@ export interface RoomServerEvents {
   'room:removed': (p: { coalitionId: string; reason: string }) => void;
   'room:muted': (p: { coalitionId: string; mutedUntil: string | null }) => void;
   'room:role': (p: { coalitionId: string; role: CoalitionRole | null }) => void;
-  'flag:created': (f: RoomFlag & { comment: RoomComment }) => void;
+  /** `flaggedByName`: who flagged, as in the REST flag queue. */
+  'flag:created': (f: RoomFlag & { flaggedByName: string; comment: RoomComment }) => void;
   'plan:update': (p: { planId: string; update: Uint8Array }) => void;
   'plan:awareness': (p: { planId: string; update: Uint8Array }) => void;
   'plan:status': (p: { planId: string; status: PlanStatus; frozen: boolean }) => void;

@@ -253,6 +253,31 @@ export interface AuditPage extends Page<AuditEntry> {
   integrity: { ok: boolean; checked: number; brokenAtSeq?: number; problem?: string };
 }
 
+/** Someone banned from a coalition's room (until unbanned). */
+export interface RoomBan {
+  userId: string;
+  displayName: string | null;
+  bannedAt: string;
+  /** The user id of the moderator who banned them. */
+  bannedBy: string;
+}
+
+/** Someone muted in a coalition's room now. */
+export interface RoomMute {
+  userId: string;
+  displayName: string | null;
+  /** When the mute ends (always in the future when listed). */
+  mutedUntil: string;
+  /** The user id of the moderator who muted them. */
+  mutedBy: string;
+}
+
+/** `GET /coalitions/:id/restrictions`: active bans and mutes of the room, newest first. */
+export interface RoomRestrictions {
+  bans: RoomBan[];
+  mutes: RoomMute[];
+}
+
 // ---- Action plans ----------------------------------------------------------------------------
 
 export type PlanStatus = 'draft' | 'in_review' | 'endorsed' | 'published';

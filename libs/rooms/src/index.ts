@@ -17,3 +17,5 @@ export * from './moderation.repository';
 export * from './moderation.service';
 export * from './room-guard';
 export * from './flags.controller';
+export * from './restrictions.controller';
+export * from './room-restrictions';

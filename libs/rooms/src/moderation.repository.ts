@@ -21,6 +21,7 @@ import {
   type RoomSettingsRecord,
   type SanctionKind,
 } from './moderation.schema';
+import { type ActiveRestrictions, activeRestrictions } from './room-restrictions';
 
 export interface RoomState {
   locked: boolean;
@@ -102,10 +103,17 @@ export class ModerationRepository {
     this.stateCache.invalidate(coalitionId.toString());
   }
 
-  async standing(coalitionId: Types.ObjectId, userId: string, now = new Date()): Promise<Standing> {
-    const latest = await this.standingCache.get(`${coalitionId.toString()}:${userId}`, () =>
-      this.readStanding(coalitionId, userId),
-    );
+  /** A person's standing in a room; `fresh` reads the database (to decide a change of it). */
+  async standing(
+    coalitionId: Types.ObjectId,
+    userId: string,
+    options: { fresh?: boolean; now?: Date } = {},
+  ): Promise<Standing> {
+    const now = options.now ?? new Date();
+    const read = () => this.readStanding(coalitionId, userId);
+    const latest = options.fresh
+      ? await read()
+      : await this.standingCache.get(`${coalitionId.toString()}:${userId}`, read);
     return {
       mutedUntil: latest.muteUntil && latest.muteUntil > now ? latest.muteUntil : null,
       banned: latest.banned,
@@ -145,6 +153,19 @@ export class ModerationRepository {
       byId: new Types.ObjectId(input.byId),
     });
     this.standingCache.invalidate(`${input.coalitionId.toString()}:${input.userId}`);
+  }
+
+  /**
+   * Who is banned from a room and who is muted in it at `now`. Reads every sanction of the room:
+   * they are moderators' acts, few per room, and a limit would drop old bans that still stand.
+   */
+  async restrictionsOf(coalitionId: Types.ObjectId, now = new Date()): Promise<ActiveRestrictions> {
+    const rows = await this.sanctions
+      .find({ coalitionId })
+      .sort({ createdAt: -1, _id: -1 })
+      .lean<RoomSanctionRecord[]>()
+      .exec();
+    return activeRestrictions(rows, now);
   }
 
   /** Stores a flag; `created` is false when this person had flagged the comment already. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AuthContext, UsersRepository } from '@accord/auth';
 import { CoalitionAccessPolicy, type CoalitionAccess, CoalitionsService } from '@accord/coalitions';
-import { AccordError, type Page } from '@accord/core';
+import { AccordError, DocumentLocks, type Page } from '@accord/core';
 import { Types } from 'mongoose';
 import type { CommentView } from './comment-view';
 import type { CommentRecord } from './comment.schema';
@@ -30,6 +30,37 @@ export interface FlagQueueItem extends FlagView {
 
 export type FlagStatusFilter = 'open' | 'resolved' | 'all';
 
+/** Someone banned from a room: until a moderator unbans them. */
+export interface RoomBan {
+  userId: string;
+  displayName: string | null;
+  bannedAt: string;
+  /** The moderator who banned them (user id). */
+  bannedBy: string;
+}
+
+/** Someone muted in a room now. */
+export interface RoomMute {
+  userId: string;
+  displayName: string | null;
+  mutedUntil: string;
+  /** The moderator who muted them (user id). */
+  mutedBy: string;
+}
+
+/** Who moderators may unban or unmute: active bans and mutes, newest first. */
+export interface RoomRestrictions {
+  bans: RoomBan[];
+  mutes: RoomMute[];
+}
+
+export const NOT_BANNED = 'This person is not banned from this room';
+export const NOT_MUTED = 'This person is not muted in this room';
+
+function standingLockKey(coalitionId: Types.ObjectId, userId: string): string {
+  return `room-standing:${coalitionId.toString()}:${userId}`;
+}
+
 const MODERATORS_ONLY = 'Only moderators and organisers can moderate this room';
 
 /** Room moderation: hide, mute, kick, ban, lock, slow mode, pin, and the flag queue. All audited. */
@@ -42,6 +73,7 @@ export class ModerationService {
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(RoomGuard) private readonly guard: RoomGuard,
     @Inject(RoomEvents) private readonly events: RoomEvents,
+    @Inject(DocumentLocks) private readonly locks: DocumentLocks,
   ) {}
 
   /** Hides a comment: moderators keep seeing it with the reason, everyone else a placeholder. */
@@ -82,28 +114,35 @@ export class ModerationService {
     return (await this.guard.announce(record, 'comment:updated')).forModerators;
   }
 
-  /** Mutes someone for `minutes` (0 lifts the mute): they read but cannot write (`MUTED`). */
+  /**
+   * Mutes someone for `minutes`: they read but cannot write (`MUTED`). 0 lifts the mute that
+   * stands (NOT_FOUND when none does: nothing stored, nothing audited).
+   */
   async mute(
     ctx: AuthContext,
     dto: MuteDto,
   ): Promise<{ userId: string; mutedUntil: string | null }> {
     const access = await this.target(ctx, dto, 'mute');
-    const until = dto.minutes > 0 ? new Date(Date.now() + dto.minutes * 60_000) : null;
-    await this.moderation.addSanction({
-      coalitionId: access.coalition._id,
-      userId: dto.userId,
-      kind: until ? 'mute' : 'unmute',
-      until,
-      byId: ctx.userId,
-    });
-    const mutedUntil = until?.toISOString() ?? null;
-    await this.guard.audit(
-      ctx,
-      access,
-      until ? 'room.user.muted' : 'room.user.unmuted',
-      { type: 'user', id: dto.userId },
-      until ? { minutes: dto.minutes, until: mutedUntil } : {},
-    );
+    const user = { type: 'user', id: dto.userId } as const;
+    let mutedUntil: string | null = null;
+    if (dto.minutes === 0) {
+      await this.lift(ctx, access, dto.userId, 'unmute');
+      await this.guard.audit(ctx, access, 'room.user.unmuted', user, {});
+    } else {
+      const until = new Date(Date.now() + dto.minutes * 60_000);
+      await this.moderation.addSanction({
+        coalitionId: access.coalition._id,
+        userId: dto.userId,
+        kind: 'mute',
+        until,
+        byId: ctx.userId,
+      });
+      mutedUntil = until.toISOString();
+      await this.guard.audit(ctx, access, 'room.user.muted', user, {
+        minutes: dto.minutes,
+        until: mutedUntil,
+      });
+    }
     this.events.emit({
       type: 'room.muted',
       coalitionId: dto.coalitionId,
@@ -146,17 +185,41 @@ export class ModerationService {
     return { userId: dto.userId, banned: true };
   }
 
+  /** Lets someone banned back in (NOT_FOUND when they are not banned: nothing stored or audited). */
   async unban(ctx: AuthContext, dto: RoomUserDto): Promise<{ userId: string; banned: false }> {
     const access = await this.target(ctx, dto, 'unban');
-    await this.moderation.addSanction({
-      coalitionId: access.coalition._id,
-      userId: dto.userId,
-      kind: 'unban',
-      until: null,
-      byId: ctx.userId,
-    });
+    await this.lift(ctx, access, dto.userId, 'unban');
     await this.guard.audit(ctx, access, 'room.user.unbanned', { type: 'user', id: dto.userId }, {});
     return { userId: dto.userId, banned: false };
+  }
+
+  /**
+   * Who is banned from the room and who is muted in it now (moderators and organisers, as the
+   * flag queue), so that unban and unmute are offered where they apply.
+   */
+  async restrictions(ctx: AuthContext, coalitionId: string): Promise<RoomRestrictions> {
+    const access = await this.coalitions.access(ctx, coalitionId);
+    if (!CoalitionAccessPolicy.canModerate(access.role))
+      throw AccordError.forbidden('Only moderators and organisers can see who is banned or muted');
+    const { bans, mutes } = await this.moderation.restrictionsOf(access.coalition._id);
+    const userIds = [...new Set([...bans, ...mutes].map((s) => s.userId.toString()))];
+    const names = new Map(
+      (await this.users.findByIds(userIds)).map((u) => [u._id.toString(), u.displayName] as const),
+    );
+    return {
+      bans: bans.map((ban) => ({
+        userId: ban.userId.toString(),
+        displayName: names.get(ban.userId.toString()) ?? null,
+        bannedAt: new Date(ban.createdAt).toISOString(),
+        bannedBy: ban.byId.toString(),
+      })),
+      mutes: mutes.map((mute) => ({
+        userId: mute.userId.toString(),
+        displayName: names.get(mute.userId.toString()) ?? null,
+        mutedUntil: new Date(mute.until).toISOString(),
+        mutedBy: mute.byId.toString(),
+      })),
+    };
   }
 
   /** Locks the room (only moderators write: `ROOM_LOCKED` for others) or unlocks it. */
@@ -308,6 +371,31 @@ export class ModerationService {
     await this.guard.assertOutranks(ctx, access, dto.userId, action);
     if (!(await this.users.findById(dto.userId))) throw AccordError.notFound('No such user');
     return access;
+  }
+
+  /**
+   * Stores the lifting of a ban or a mute, when one stands: decided on the person's standing read
+   * fresh under a lock per person and room, so two moderators lifting it at once lift it once.
+   */
+  private async lift(
+    ctx: AuthContext,
+    access: CoalitionAccess,
+    userId: string,
+    kind: 'unban' | 'unmute',
+  ): Promise<void> {
+    const coalitionId = access.coalition._id;
+    await this.locks.withLock(standingLockKey(coalitionId, userId), async () => {
+      const standing = await this.moderation.standing(coalitionId, userId, { fresh: true });
+      if (kind === 'unban' && !standing.banned) throw AccordError.notFound(NOT_BANNED);
+      if (kind === 'unmute' && !standing.mutedUntil) throw AccordError.notFound(NOT_MUTED);
+      await this.moderation.addSanction({
+        coalitionId,
+        userId,
+        kind,
+        until: null,
+        byId: ctx.userId,
+      });
+    });
   }
 
   private async moderatorView(record: CommentRecord): Promise<CommentView> {

@@ -43,7 +43,14 @@ export type RoomEvent =
       reason: 'kicked' | 'banned' | 'membership_ended';
     }
   | { type: 'room.muted'; coalitionId: string; userId: string; until: string | null }
-  | { type: 'flag.created'; coalitionId: string; flag: FlagView; comment: CommentView }
+  | {
+      type: 'flag.created';
+      coalitionId: string;
+      flag: FlagView;
+      /** Who flagged, by name (as `flaggedByName` in the REST flag queue). */
+      flaggedByName: string;
+      comment: CommentView;
+    }
   | {
       /** The flags of a comment were handled (dismissed, or the comment hidden / deleted). */
       type: 'flags.resolved';

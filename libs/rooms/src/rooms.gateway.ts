@@ -339,7 +339,11 @@ export class RoomsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
         });
         return;
       case 'flag.created':
-        this.server.to(moderators).emit('flag:created', { ...event.flag, comment: event.comment });
+        this.server.to(moderators).emit('flag:created', {
+          ...event.flag,
+          flaggedByName: event.flaggedByName,
+          comment: event.comment,
+        });
         return;
     }
   }

@@ -23,6 +23,9 @@ import {
   RoomSettingsSchema,
 } from './moderation.schema';
 import { ModerationService } from './moderation.service';
+import { PlanRef, PlanRefSchema } from './plan-ref.schema';
+import { PlanRefsRepository } from './plan-refs.repository';
+import { RestrictionsController } from './restrictions.controller';
 import { RoomEvents } from './room-events';
 import { RoomGuard } from './room-guard';
 import { RoomsGateway } from './rooms.gateway';
@@ -41,9 +44,10 @@ import { RoomsService } from './rooms.service';
       { name: CommentFlag.name, schema: CommentFlagSchema },
       { name: CommentReaction.name, schema: CommentReactionSchema },
       { name: FlagDismissal.name, schema: FlagDismissalSchema },
+      { name: PlanRef.name, schema: PlanRefSchema },
     ]),
   ],
-  controllers: [CommentsController, FlagsController],
+  controllers: [CommentsController, FlagsController, RestrictionsController],
   providers: [
     RoomsGateway,
     RoomsService,
@@ -51,6 +55,7 @@ import { RoomsService } from './rooms.service';
     RoomGuard,
     CommentsRepository,
     ModerationRepository,
+    PlanRefsRepository,
     RoomEvents,
     { provide: EventRateLimiter, useFactory: () => new EventRateLimiter() },
   ],

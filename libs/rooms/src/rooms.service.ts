@@ -7,9 +7,18 @@ import { Types } from 'mongoose';
 import { type CommentView, toCommentView } from './comment-view';
 import { CommentsRepository } from './comments.repository';
 import { ModerationRepository } from './moderation.repository';
+import { PlanRefsRepository } from './plan-refs.repository';
 import { type FlagView, RoomEvents, toFlagView } from './room-events';
-import { assertNotBanned, audienceOf, requireText, RoomGuard } from './room-guard';
+import {
+  assertNotBanned,
+  audienceOf,
+  COMMENT_NOT_FOUND,
+  commentLockKey,
+  requireText,
+  RoomGuard,
+} from './room-guard';
 import type {
+  AnchorDto,
   CreateCommentDto,
   EditCommentDto,
   FlagCommentDto,
@@ -54,6 +63,9 @@ function slowModeLockKey(coalitionId: Types.ObjectId, userId: string): string {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+export const ALREADY_HIDDEN = 'This comment is already hidden by a moderator';
+export const ALREADY_DELETED = 'This comment is already deleted';
+
 /** A coalition's live room: who may enter, what they see on entering, comments. */
 @Injectable()
 export class RoomsService {
@@ -64,6 +76,7 @@ export class RoomsService {
     @Inject(RoomGuard) private readonly guard: RoomGuard,
     @Inject(RoomEvents) private readonly events: RoomEvents,
     @Inject(DocumentLocks) private readonly locks: DocumentLocks,
+    @Inject(PlanRefsRepository) private readonly planRefs: PlanRefsRepository,
   ) {}
 
   /** Authorizes entering the room (NOT_FOUND for a private coalition's outsiders) and describes it. */
@@ -163,6 +176,7 @@ export class RoomsService {
         throw AccordError.invalidField('parentId', 'parentId must be a comment of this room');
       }
     }
+    if (dto.anchor) await this.assertAnchorOf(coalition, dto.anchor);
     const store = () =>
       this.comments.create({
         coalitionId: coalition._id,
@@ -194,6 +208,29 @@ export class RoomsService {
     if (created)
       this.events.emit({ type: 'comment.created', coalitionId: view.coalitionId, comment: view });
     return { comment: view, created };
+  }
+
+  /**
+   * An anchor names something of this coalition: one of its recommendations, or one of its
+   * action plans (never another coalition's: the same answer whether that exists or not).
+   */
+  private async assertAnchorOf(
+    coalition: { _id: Types.ObjectId; recommendationIds: Types.ObjectId[] },
+    anchor: AnchorDto,
+  ): Promise<void> {
+    if (anchor.type === 'recommendation') {
+      if (!coalition.recommendationIds.some((id) => id.toString() === anchor.id)) {
+        throw AccordError.invalidField(
+          'anchor.id',
+          "anchor.id must be one of this coalition's recommendations",
+        );
+      }
+    } else if (!(await this.planRefs.isPlanOf(coalition._id, anchor.id))) {
+      throw AccordError.invalidField(
+        'anchor.id',
+        'anchor.id must be an action plan of this coalition',
+      );
+    }
   }
 
   private async assertSlowModeAllows(
@@ -297,7 +334,10 @@ export class RoomsService {
     return this.viewOf(await this.guard.announce(record, 'comment:updated'), access.role);
   }
 
-  /** Flags a comment for the room's moderators (once per person and comment). */
+  /**
+   * Flags a comment for the room's moderators (once per person and comment). A comment hidden or
+   * deleted already is refused (CONFLICT): its flags would be resolved the moment they are made.
+   */
   async flag(
     ctx: AuthContext,
     dto: FlagCommentDto,
@@ -308,21 +348,33 @@ export class RoomsService {
     assertNotBanned(await this.moderation.standing(access.coalition._id, ctx.userId));
     if (comment.authorId.toString() === ctx.userId)
       throw AccordError.forbidden('You cannot flag your own comment');
-    if (comment.deletedAt) throw AccordError.conflict('This comment was deleted');
     const reason = requireText(dto.reason, 'reason');
-    const { flag, created } = await this.moderation.addFlag({
-      coalitionId: access.coalition._id,
-      commentId: comment._id,
-      userId: ctx.userId,
-      reason,
-    });
+    // Under the comment's lock, as every hide and delete: a flag never lands on a comment a
+    // moderator has just hidden.
+    const { flag, created, current } = await this.locks.withLock(
+      commentLockKey(comment._id),
+      async () => {
+        const fresh = await this.comments.findById(comment._id.toString());
+        if (!fresh) throw AccordError.notFound(COMMENT_NOT_FOUND);
+        if (fresh.deletedAt) throw AccordError.conflict(ALREADY_DELETED);
+        if (fresh.hidden) throw AccordError.conflict(ALREADY_HIDDEN);
+        const stored = await this.moderation.addFlag({
+          coalitionId: access.coalition._id,
+          commentId: fresh._id,
+          userId: ctx.userId,
+          reason,
+        });
+        return { ...stored, current: fresh };
+      },
+    );
     const view = toFlagView(flag);
     if (created) {
-      const [forModerators] = await this.guard.views([comment], 'moderator');
+      const [forModerators] = await this.guard.views([current], 'moderator');
       this.events.emit({
         type: 'flag.created',
         coalitionId: view.coalitionId,
         flag: view,
+        flaggedByName: ctx.displayName,
         comment: forModerators,
       });
     }
