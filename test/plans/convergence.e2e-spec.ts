@@ -812,10 +812,17 @@ describe('action plans: concurrent editing converges (property)', () => {
       // An action whose id the list holds already: rightly refused.
       actionsOf(a.plan).push([newRecord('action', { id: first.id, title: 'Again' })]);
       expect(await outcome(a)).toBe('VALIDATION');
-      // The same document goes on (as a PlanSession does): its next update follows the refused
-      // one in its Yjs clock, so the server can not apply it until it has the refused one.
+      // The session stops sending (it is diverged), but a client that went on anyway would send
+      // an update that follows the refused one in its Yjs clock, which the server can not apply
+      // until it has the refused one.
+      expect(a.diverged).toBe(true);
+      const typed = new Promise<Uint8Array>((resolve) => a.doc.once('update', resolve));
       text(a.plan, 'problem').insert(0, 'typed after the refusal');
-      const next = await outcome(a);
+      expect(await outcome(a)).toBe('stored'); // nothing was sent by the session itself
+      const next = await a.sendRaw(await typed).then(
+        () => 'stored',
+        (error: AccordSocketError) => error.code,
+      );
       const view = await ann.client.plans.get(plan.id);
       // Acknowledged as stored means applied; otherwise it must be refused, so the client knows.
       expect({ next, problem: view.problem }).toEqual(

@@ -302,8 +302,17 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     );
     await organiser.client.coalitions.removeMember(c.id, ann.user.id);
     expect(await closed).toEqual({ planId: plan.id, reason: 'membership_ended' });
+    // The session closes itself: read-only, saying why, sending nothing more.
+    expect(annSession.closedReason).toBe('membership_ended');
+    expect(annSession.readOnly).toBe(true);
     text(annSession.plan, 'problem').insert(0, 'after removal');
-    const refusal = await socketError(annSession.flushed());
+    await annSession.flushed();
+    const refusal = await socketError(
+      annSession.realtime.request('plan:update', {
+        planId: plan.id,
+        update: Y.encodeStateAsUpdate(annSession.doc),
+      }),
+    );
     expect(refusal.code).toBe('FORBIDDEN');
 
     const access = new Promise((resolve) =>
@@ -314,6 +323,8 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     expect(bobSession.readOnly).toBe(true);
     text(bobSession.plan, 'problem').insert(0, 'after demotion');
     expect((await socketError(bobSession.flushed())).code).toBe('FORBIDDEN');
+    // What it holds now the plan will not take: it stops sending, and says so.
+    expect(bobSession.diverged).toBe(true);
     expect((await organiser.client.plans.get(plan.id)).problem).toBe('');
   });
 

@@ -3,6 +3,8 @@
  * second catalogue of the same keys), with `{name}` placeholders. Dates and numbers go through
  * Intl, in the reader's language.
  */
+import { roomExtraMessages } from './i18n-room-extra';
+
 const en = {
   'app.name': 'Accord',
   'nav.skip': 'Skip to main content',
@@ -185,6 +187,7 @@ const en = {
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',
+  ...roomExtraMessages,
   // The live room and its moderation
   'room.notInRoom': 'Not in the room',
   'room.error': '{title}: {message}',

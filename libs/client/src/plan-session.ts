@@ -57,6 +57,8 @@ export class PlanSession {
    * again from a new session (a new document); this one only receives from now on.
    */
   diverged = false;
+  /** Why the server closed the plan for this person (e.g. `membership_ended`), if it did. */
+  closedReason: string | null = null;
   private inFlight = new Set<Promise<unknown>>();
   private readonly offs: (() => void)[] = [];
   private opened = false;
@@ -70,7 +72,10 @@ export class PlanSession {
     this.doc = options.doc ?? new Y.Doc();
     this.awareness = new Awareness(this.doc);
     const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin !== FROM_SERVER && this.opened && !this.closed) this.send(update);
+      // A diverged document's changes would all be refused: it only receives from now on.
+      if (origin !== FROM_SERVER && this.opened && !this.closed && !this.diverged) {
+        this.send(update);
+      }
     };
     this.doc.on('update', onUpdate);
     this.offs.push(() => this.doc.off('update', onUpdate));
@@ -128,6 +133,14 @@ export class PlanSession {
       this.readOnly = readOnly;
       this.options.onState?.(this);
     });
+    listen('plan:closed', (payload) => {
+      const { planId, reason } = payload as { planId: string; reason: string };
+      if (planId !== this.planId) return;
+      this.closedReason = reason;
+      this.readOnly = true;
+      this.dispose();
+      this.options.onState?.(this);
+    });
     listen('connect', () => {
       if (this.opened && !this.closed) {
         this.open().catch((error: unknown) => this.options.onError?.(error as Error));
@@ -153,7 +166,7 @@ export class PlanSession {
     this.seq = Math.max(this.seq, opened.seq);
     this.opened = true;
     const missing = Y.encodeStateAsUpdate(this.doc, toBytes(opened.stateVector));
-    if (!this.readOnly && hasContent(missing)) this.send(missing);
+    if (!this.readOnly && !this.diverged && hasContent(missing)) this.send(missing);
     const local = this.awareness.getLocalState();
     if (local) this.awareness.setLocalState(local); // announce ourselves to the others
     this.options.onState?.(this);
@@ -203,15 +216,21 @@ export class PlanSession {
           // The server lacks what this update builds on (it reloaded the plan): opening again
           // sends everything it lacks, this update included — unless this document holds a
           // refused change, which the server will never take.
-          if (
-            !this.diverged &&
-            error instanceof AccordSocketError &&
-            /open the plan again/.test(error.message)
-          ) {
+          // The same after a reconnection, when an update buffered while offline reaches the
+          // server before the plan is opened again.
+          if (!(error instanceof AccordSocketError) || this.diverged || this.closed) throw error;
+          if (/open the plan (again|first)/i.test(error.message)) {
             return this.open().then(() => undefined);
           }
-          if (error instanceof AccordSocketError && error.code === 'VALIDATION') {
+          if (error.code === 'RATE_LIMITED') {
+            // Nothing is lost: the next open sends what the server lacks.
+            return new Promise<void>((resolve) => setTimeout(resolve, 1000)).then(() =>
+              this.closed ? undefined : this.open().then(() => undefined),
+            );
+          }
+          if (REFUSALS.has(error.code)) {
             this.diverged = true;
+            this.options.onState?.(this);
           }
           throw error;
         },
@@ -234,6 +253,12 @@ export class PlanSession {
     this.inFlight.add(tracked);
   }
 }
+
+/**
+ * Refusals that leave this document holding a change the plan will not take (invalid, too
+ * large, or made while the plan was frozen or the person read-only): later changes build on it.
+ */
+const REFUSALS = new Set(['VALIDATION', 'PAYLOAD_TOO_LARGE', 'FORBIDDEN']);
 
 /** An update that carries no structs and no deletions is 2 bytes ([0, 0]). */
 function hasContent(update: Uint8Array): boolean {
