@@ -416,6 +416,20 @@ describe('web client: the plan editor', () => {
       (plan) => plan.title === 'Short title',
     );
     expect(undone.title).toBe('Short title');
+
+    // 12,000 Chinese characters are 36 KB: within the field's limit, too large for one update.
+    const problem = page.getByRole('textbox', { name: 'Problem', exact: true });
+    await problem.click();
+    await page.keyboard.insertText('权'.repeat(12_000));
+    await page
+      .getByText('Problem: that paste is too large to send at once; paste it in parts.')
+      .waitFor();
+    await page.keyboard.insertText('权'.repeat(6_000));
+    const problemStored = await settled(
+      () => organiser.client.plans.get(created.id),
+      (plan) => plan.problem.length === 6_000,
+    );
+    expect(problemStored.problem).toBe('权'.repeat(6_000));
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     await page.context().close();
   }, 120_000);

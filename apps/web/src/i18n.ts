@@ -183,6 +183,7 @@ const en = {
   'members.yesLeave': 'Yes, leave',
   'members.removed': '{name} was removed from the coalition.',
   'members.left': 'You left the coalition.',
+  'collab.tooLarge': '{field}: that paste is too large to send at once; paste it in parts.',
   'collab.tooLong': '{field} holds at most {max} characters: that change was not made.',
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',

@@ -9,6 +9,14 @@ import { t } from '../i18n';
 /** The plan's limits (libs/action-plans LIMITS): short texts are one line, long ones several. */
 const SHORT_TEXT = 300;
 const LONG_TEXT = 20_000;
+/**
+ * One change goes to the server as one update, which may be 48 KB at most: a larger paste
+ * (20,000 characters of Arabic or Chinese are 40–60 KB) is refused here, to be pasted in parts.
+ */
+const CHANGE_BYTES = 32 * 1024;
+const utf8 = new TextEncoder();
+
+type Refusal = 'tooLong' | 'tooLarge' | null;
 
 /**
  * A plain-text field co-edited live: a CodeMirror editor bound to one Y.Text of the plan, with the
@@ -30,7 +38,7 @@ export function CollabText(props: {
   const max = props.maxLength ?? (multiline ? LONG_TEXT : SHORT_TEXT);
   const host = useRef<HTMLDivElement>(null);
   const labelId = useId();
-  const [refused, setRefused] = useState(false);
+  const [refused, setRefused] = useState<Refusal>(null);
 
   useEffect(() => {
     if (!host.current) return;
@@ -44,10 +52,14 @@ export function CollabText(props: {
           // Only the person's own changes: the others' arrive from Yjs, already accepted.
           EditorState.transactionFilter.of((tr) => {
             if (!tr.docChanged || tr.annotation(Transaction.userEvent) === undefined) return tr;
-            const grows = tr.newDoc.length > tr.startState.doc.length;
-            setRefused(grows && tr.newDoc.length > max);
-            return grows && tr.newDoc.length > max ? [] : tr;
+            const refusal = refusalOf(tr, max);
+            setRefused(refusal);
+            return refusal ? [] : tr;
           }),
+          // A single-line field takes a pasted line break as a space.
+          ...(multiline
+            ? []
+            : [EditorView.clipboardInputFilter.of((pasted) => pasted.replace(/[\r\n]+/g, ' '))]),
           EditorView.lineWrapping,
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
@@ -71,8 +83,20 @@ export function CollabText(props: {
       </span>
       <div ref={host} className={`collab ${multiline ? 'multiline' : 'single'}`} />
       <p className="collab-limit" aria-live="polite">
-        {refused && t('collab.tooLong', { field: label, max })}
+        {refused === 'tooLong' && t('collab.tooLong', { field: label, max })}
+        {refused === 'tooLarge' && t('collab.tooLarge', { field: label })}
       </p>
     </div>
   );
+}
+
+/** Why a person's own change is not made: past the field's limit, or too large to send at once. */
+function refusalOf(tr: Transaction, max: number): Refusal {
+  const grows = tr.newDoc.length > tr.startState.doc.length;
+  if (grows && tr.newDoc.length > max) return 'tooLong';
+  let inserted = 0;
+  tr.changes.iterChanges((_fromA, _toA, _fromB, _toB, text) => {
+    inserted += utf8.encode(text.toString()).byteLength;
+  });
+  return inserted > CHANGE_BYTES ? 'tooLarge' : null;
 }
