@@ -433,4 +433,27 @@ describe('web client: the plan editor', () => {
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     await page.context().close();
   }, 120_000);
+  it('restores a version only after asking, keeping what was there as a version first', async () => {
+    const { organiser, coalition } = await twoOrganisations('Restoring a plan');
+    const created = await organiser.client.plans.create(coalition.id, 'First wording');
+    await organiser.client.plans.createVersion(created.id, 'v1');
+    await organiser.client.plans.update(created.id, { title: 'Second wording' });
+    const page = await openPlan(organiser, created.id);
+    await page.getByRole('button', { name: 'Restore “v1”' }).click();
+    await page.getByText(/^Restore “v1”\? Everyone’s current text is replaced/).waitFor();
+    await expectAccessible(page, 'plan-restore-confirm');
+    await page.getByRole('button', { name: 'Yes, restore “v1”' }).click();
+    await page.getByText('Version “v1” restored as a new change.').waitFor();
+    const plan = await settled(
+      () => organiser.client.plans.get(created.id),
+      (p) => p.title === 'First wording',
+    );
+    expect(plan.title).toBe('First wording');
+    const versions = await organiser.client.plans.versions(created.id);
+    const kept = versions.items.find((v) => v.name === 'Before restoring “v1”');
+    expect(kept).toBeDefined();
+    const before = await organiser.client.plans.version(created.id, kept!.id);
+    expect(before.content.title).toBe('Second wording');
+    await page.context().close();
+  }, 120_000);
 });

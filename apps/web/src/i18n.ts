@@ -135,6 +135,10 @@ const en = {
   'plan.versionSaved': 'Version “{name}” saved.',
   'plan.version': '{number}. {name}',
   'plan.restore': 'Restore “{name}”',
+  'plan.confirmRestore':
+    'Restore “{name}”? Everyone’s current text is replaced by it; what is there now is first saved as a version.',
+  'plan.yesRestore': 'Yes, restore “{name}”',
+  'plan.beforeRestore': 'Before restoring “{name}”',
   'plan.restored': 'Version “{name}” restored as a new change.',
   'planStatus.draft': 'Draft',
   'planStatus.in_review': 'In review',

@@ -9,7 +9,7 @@ import { type FormEvent, useState } from 'react';
 import { formatDateTime, type MessageKey, t } from '../i18n';
 import { field } from '../session';
 import { Notice } from './Layout';
-import { sendEmptying, useTask } from './PlanControls';
+import { ConfirmRemove, sendEmptying, useTask } from './PlanControls';
 import { usePlanEditor } from './PlanFields';
 
 const EXPORTS: ExportFormat[] = ['pdf', 'docx', 'xlsx', 'csv', 'md', 'ics', 'json'];
@@ -119,17 +119,22 @@ export function PlanManage(props: {
             {t('plan.version', { number: v.number, name: v.name })}{' '}
             <time dateTime={v.createdAt}>{formatDateTime(v.createdAt)}</time>{' '}
             {!readOnly && (
-              <button
-                type="button"
-                onClick={() =>
-                  void act(
-                    () => client.plans.restore(planId, v.id),
+              <ConfirmRemove
+                label={t('plan.restore', { name: v.name })}
+                question={t('plan.confirmRestore', { name: v.name })}
+                confirm={t('plan.yesRestore', { name: v.name })}
+                onRemove={() =>
+                  act(
+                    async () => {
+                      // What everyone has now stays within reach: a version of it first.
+                      const before = t('plan.beforeRestore', { name: v.name }).slice(0, 100);
+                      await client.plans.createVersion(planId, before);
+                      await client.plans.restore(planId, v.id);
+                    },
                     t('plan.restored', { name: v.name }),
                   )
                 }
-              >
-                {t('plan.restore', { name: v.name })}
-              </button>
+              />
             )}
           </li>
         ))}
