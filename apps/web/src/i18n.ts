@@ -335,6 +335,8 @@ const en = {
   'plan.newMilestoneTitle': 'Action {n}: new milestone',
   'plan.newMilestoneDue': 'Action {n}: due date of the new milestone',
   'plan.addMilestone': 'Add a milestone to action {n}',
+  'plan.newMilestoneDueIncomplete':
+    'Action {n}: the new milestone’s due date is not a whole date; finish it or clear it.',
   'plan.milestoneTitleRequired': 'Write a title for the new milestone of action {n}.',
   // Indicators
   'plan.indicators': 'Indicators ({count})',

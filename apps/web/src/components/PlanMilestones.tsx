@@ -3,7 +3,15 @@ import type * as Y from 'yjs';
 import { type MessageKey, t } from '../i18n';
 import { field } from '../session';
 import { DraftInput, FieldError, sendEmptying, useTask } from './PlanControls';
-import { idOf, LAST_DAY, orNull, setScalars, stringOf, usePlanEditor } from './PlanFields';
+import {
+  dateEntry,
+  idOf,
+  LAST_DAY,
+  orNull,
+  setScalars,
+  stringOf,
+  usePlanEditor,
+} from './PlanFields';
 import { PlanSubRecords, type SubRecordKind } from './PlanSubRecords';
 
 const MILESTONE_STATUSES = ['not_started', 'in_progress', 'completed'] as const;
@@ -82,10 +90,11 @@ function NewMilestone({ action, n }: { action: Y.Map<unknown>; n: number }) {
     const form = e.currentTarget;
     const data = new FormData(form);
     const title = field(data, 'title').trim();
-    const due = field(data, 'due');
+    const dueInput = form.elements.namedItem('due') as HTMLInputElement;
+    const { value: due, incomplete } = dateEntry(dueInput);
     setMissing(title === '');
-    setError(null);
-    if (title === '') return;
+    setError(incomplete ? t('plan.newMilestoneDueIncomplete', { n }) : null);
+    if (title === '' || incomplete) return;
     void sendEmptying(form, () =>
       run(() => client.plans.addMilestone(planId, actionId, due ? { title, due } : { title })),
     );
