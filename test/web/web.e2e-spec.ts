@@ -141,8 +141,15 @@ describe('web client', () => {
     expect(link).toMatch(new RegExp(`^${web.t.baseUrl}/invitations/.+`));
     await expectAccessible(organiser, 'coalition-organiser');
 
-    const invited = await actingFor(invitee);
+    // The invitee opens the link signed out: signing in brings them back to it.
+    const invited = await (await newPerson(web.browser, web.t.baseUrl)).newPage();
     await invited.goto(link ?? '');
+    await invited.waitForURL(/\/sign-in\?next=%2Finvitations%2F/);
+    await invited.getByLabel('Email').fill(invitee.email);
+    await invited.getByLabel('Password').fill(invitee.password);
+    await invited.getByRole('button', { name: 'Sign in' }).click();
+    await invited.getByRole('button', { name: /^Act for / }).click();
+    await invited.waitForURL(`**${new URL(link ?? '').pathname}`);
     await invited.getByRole('button', { name: 'Accept the invitation' }).click();
     await invited.getByText('Your role: Member').waitFor();
 
@@ -237,5 +244,21 @@ describe('web client', () => {
     await item.getByRole('link', { name: 'Listed coalition', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Listed coalition' }).waitFor();
     await page.context().close();
+  }, 120_000);
+  it('goes on after signing in only to a page of Accord itself', async () => {
+    const person = await registerUser(web.t.client(), { displayName: 'Nadia Next' });
+    await createOrganisation(person);
+    for (const next of ['//example.org/x', '/\\example.org', 'https://example.org/']) {
+      const page = await (await newPerson(web.browser, web.t.baseUrl)).newPage();
+      await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+      await page.getByLabel('Email').fill(person.email);
+      await page.getByLabel('Password').fill(person.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/organisation$/);
+      await page.getByRole('button', { name: /^Act for / }).click();
+      await page.waitForURL('**/recommendations');
+      expect(new URL(page.url()).origin).toBe(web.t.baseUrl);
+      await page.context().close();
+    }
   }, 120_000);
 });

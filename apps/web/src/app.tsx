@@ -8,7 +8,7 @@ import { InvitationPage } from './pages/Invitation';
 import { MyCoalitionsPage } from './pages/MyCoalitions';
 import { OrganisationPage } from './pages/Organisation';
 import { RoomPage } from './pages/Room';
-import { match, navigate, useLocation } from './router';
+import { match, navigate, nextPath, useLocation, withNext } from './router';
 import { useSession } from './session';
 
 // The plan editor (CodeMirror, Yjs bindings) loads only when a plan is opened: a lighter first
@@ -19,13 +19,19 @@ const PlanPage = lazy(() => import('./pages/Plan').then((m) => ({ default: m.Pla
 export function App() {
   const { me, ready } = useSession();
   const { path } = useLocation();
+  const search = window.location.search;
   const publicPage = path === '/sign-in' || path === '/register';
 
   useEffect(() => {
     if (!ready) return;
-    if (!me && !publicPage) navigate('/sign-in', { replace: true });
-    if (me && (publicPage || path === '/')) navigate('/recommendations', { replace: true });
-  }, [me, ready, publicPage, path]);
+    if (!me && !publicPage) {
+      const here = `${path}${search}`;
+      navigate(withNext('/sign-in', path === '/' ? null : here), { replace: true });
+    }
+    if (me && (publicPage || path === '/')) {
+      navigate(nextPath(new URLSearchParams(search)) ?? '/recommendations', { replace: true });
+    }
+  }, [me, ready, publicPage, path, search]);
 
   if (!ready) {
     return (

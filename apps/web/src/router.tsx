@@ -33,6 +33,22 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
 }
 
+/**
+ * Where to go after signing in (`?next=`): a path of this app only — never another site
+ * (`//host`, `/\host`, `https://…`), so a shared link cannot send someone elsewhere.
+ */
+export function nextPath(query: URLSearchParams): string | null {
+  const next = query.get('next');
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+    return null;
+  return next;
+}
+
+/** `to` with `?next=` carried along (when there is one). */
+export function withNext(to: string, next: string | null): string {
+  return next ? `${to}?next=${encodeURIComponent(next)}` : to;
+}
+
 /** `/coalitions/:id` against a path: the parameters, or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
   const names: string[] = [];

@@ -1,12 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { Layout, Notice } from '../components/Layout';
 import { t } from '../i18n';
-import { Link, navigate } from '../router';
+import { Link, navigate, nextPath, useLocation, withNext } from '../router';
 import { errorMessage, field, useSession } from '../session';
 
-/** Sign in, or create an account (`register`). */
+/** Sign in, or create an account (`register`); then on to `?next=` (through the organisation). */
 export function AuthPage({ register }: { register: boolean }) {
   const { client, signIn } = useSession();
+  const next = nextPath(useLocation().query);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -22,7 +23,7 @@ export function AuthPage({ register }: { register: boolean }) {
         ? await client.register({ email, password, displayName: field(form, 'displayName') })
         : await client.login(email, password);
       signIn(result);
-      navigate('/organisation', { replace: true });
+      navigate(withNext('/organisation', next), { replace: true });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -71,7 +72,7 @@ export function AuthPage({ register }: { register: boolean }) {
         </button>
         <p>
           {register ? t('auth.haveAccount') : t('auth.noAccount')}{' '}
-          <Link to={register ? '/sign-in' : '/register'}>
+          <Link to={withNext(register ? '/sign-in' : '/register', next)}>
             {register ? t('auth.signIn') : t('auth.register')}
           </Link>
         </p>

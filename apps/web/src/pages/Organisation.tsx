@@ -2,18 +2,19 @@ import { STAKEHOLDER_TYPES } from '@accord/client';
 import { type FormEvent, useState } from 'react';
 import { Layout, Notice } from '../components/Layout';
 import { type MessageKey, t } from '../i18n';
-import { navigate } from '../router';
+import { navigate, nextPath, useLocation } from '../router';
 import { errorMessage, field, useSession } from '../session';
 
-/** Choose the organisation one acts for, or create it. */
+/** Choose the organisation one acts for, or create it; then on to `?next=` if given. */
 export function OrganisationPage() {
   const { client, me, organisation, chooseOrganisation, reload } = useSession();
+  const next = nextPath(useLocation().query);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   function choose(id: string) {
     chooseOrganisation(id);
-    navigate('/recommendations');
+    navigate(next ?? '/recommendations');
   }
 
   async function create(event: FormEvent<HTMLFormElement>) {
