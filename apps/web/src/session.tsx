@@ -78,6 +78,8 @@ function tokenRefresher(onSignedOut: () => void): () => Promise<string | null> {
         const result = await new AccordClient({ baseUrl: window.location.origin }).refresh(
           current.refreshToken,
         );
+        // Signed out (or in again) meanwhile: these tokens are nobody's now.
+        if (load()?.refreshToken !== current.refreshToken) return load()?.accessToken ?? null;
         save({ ...current, accessToken: result.accessToken, refreshToken: result.refreshToken });
         return result.accessToken;
       } catch {

@@ -123,11 +123,17 @@ function RecommendationItem({ recommendation: r }: { recommendation: Recommendat
   const { client } = useSession();
   const [detail, setDetail] = useState<RecommendationDetail | null>(null);
   const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const panel = `coalitions-${r.id}`;
 
   async function toggle() {
-    if (!open && !detail) setDetail(await client.recommendations.get(r.id));
-    setOpen(!open);
+    setError(null);
+    try {
+      if (!open && !detail) setDetail(await client.recommendations.get(r.id));
+      setOpen(!open);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
   }
 
   return (
@@ -155,6 +161,7 @@ function RecommendationItem({ recommendation: r }: { recommendation: Recommendat
           {t('catalogue.startCoalition', { code: r.code })}
         </Link>
       </div>
+      {error && <Notice kind="error">{error}</Notice>}
       <div id={panel} hidden={!open}>
         {detail && (
           <>
