@@ -456,4 +456,18 @@ describe('web client: the plan editor', () => {
     expect(before.content.title).toBe('Second wording');
     await page.context().close();
   }, 120_000);
+  it('closes the plan at once for someone removed from the coalition, and says so', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('Closing a plan');
+    const created = await organiser.client.plans.create(coalition.id, 'Closed for some');
+    const page = await openPlan(member, created.id);
+    await expect(
+      page.getByRole('textbox', { name: 'Problem', exact: true }).getAttribute('aria-readonly'),
+    ).resolves.toBe('false');
+    await organiser.client.coalitions.removeMember(coalition.id, member.user.id);
+    await page.getByText(/^You are no longer a member of this coalition/).waitFor();
+    await expect(
+      page.getByRole('textbox', { name: 'Problem', exact: true }).getAttribute('aria-readonly'),
+    ).resolves.toBe('true');
+    await page.context().close();
+  }, 120_000);
 });

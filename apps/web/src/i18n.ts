@@ -291,6 +291,8 @@ const en = {
   'room.mod.unmuted': '{name} may write again.',
   // The plan editor
   // The page
+  'plan.closedForYou':
+    'You are no longer a member of this coalition: the plan is closed for you, and nothing more you write here is saved.',
   'plan.diverged':
     'The plan refused one of your changes, so this window has stopped saving. Copy anything you have not seen saved, then reload the plan.',
   'plan.reload': 'Reload the plan',

@@ -129,7 +129,8 @@ export function PlanPage({ id }: { id: string }) {
         </p>
       )}
       {error && <Notice kind="error">{error}</Notice>}
-      {session?.diverged && (
+      {session?.closedReason && <Notice kind="error">{t('plan.closedForYou')}</Notice>}
+      {session?.diverged && !session.closedReason && (
         <div className="notice notice-error plan-diverged" role="alert">
           <p>{t('plan.diverged')}</p>
           <button type="button" onClick={() => window.location.reload()}>
