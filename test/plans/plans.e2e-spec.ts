@@ -328,6 +328,34 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     expect((await organiser.client.plans.get(plan.id)).problem).toBe('');
   });
 
+  it('sends what changed while offline in parts when it is more than one update carries', async () => {
+    const { ann, plan } = await planIn();
+    const session = await editors.open(ann, plan.id);
+    const socket = session.realtime.socket;
+    socket.disconnect();
+    // Three long texts (24 KB each in UTF-8), written apart: 72 KB together.
+    const long = (char: string) => char.repeat(8_000);
+    text(session.plan, 'problem').insert(0, long('问'));
+    text(session.plan, 'baseline').insert(0, long('题'));
+    text(session.plan, 'objective').insert(0, long('目'));
+    await session.flushed().catch(() => undefined); // sent while offline: not acknowledged
+    const opened = new Promise((resolve) => socket.once('connect', resolve));
+    socket.connect();
+    await opened;
+    let stored = await ann.client.plans.get(plan.id);
+    for (let i = 0; i < 100 && stored.objective.length < 8_000; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stored = await ann.client.plans.get(plan.id);
+    }
+    expect([stored.problem, stored.baseline, stored.objective]).toEqual([
+      long('问'),
+      long('题'),
+      long('目'),
+    ]);
+    expect(session.diverged).toBe(false);
+    await session.flushed();
+  });
+
   it('syncs an offline copy both ways when it opens', async () => {
     const { ann, bob, plan } = await planIn();
     const a = await editors.open(ann, plan.id);

@@ -60,6 +60,8 @@ export class PlanSession {
   /** Why the server closed the plan for this person (e.g. `membership_ended`), if it did. */
   closedReason: string | null = null;
   private inFlight = new Set<Promise<unknown>>();
+  /** This document's own updates not acknowledged yet, in the order they were made. */
+  private readonly unacked = new Set<Uint8Array>();
   private readonly offs: (() => void)[] = [];
   private opened = false;
   private closed = false;
@@ -166,7 +168,14 @@ export class PlanSession {
     this.seq = Math.max(this.seq, opened.seq);
     this.opened = true;
     const missing = Y.encodeStateAsUpdate(this.doc, toBytes(opened.stateVector));
-    if (!this.readOnly && !this.diverged && hasContent(missing)) this.send(missing);
+    if (!this.readOnly && !this.diverged && hasContent(missing)) {
+      if (missing.byteLength <= MAX_UPDATE_BYTES) {
+        this.unacked.clear(); // all in this one
+        this.send(missing);
+      } else {
+        this.sendInParts(missing);
+      }
+    }
     const local = this.awareness.getLocalState();
     if (local) this.awareness.setLocalState(local); // announce ourselves to the others
     this.options.onState?.(this);
@@ -206,10 +215,41 @@ export class PlanSession {
     this.awareness.destroy();
   }
 
+  /**
+   * Much changed while the connection was down: more than one update may carry. The changes go
+   * again as they were made (each small), in order — if they are all of what the server lacks.
+   */
+  private sendInParts(missing: Uint8Array): void {
+    const parts = [...this.unacked];
+    const needed = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(missing));
+    const held = Y.decodeStateVector(
+      Y.encodeStateVectorFromUpdate(
+        parts.length > 0 ? Y.mergeUpdates(parts) : new Uint8Array([0, 0]),
+      ),
+    );
+    const covered = [...needed].every(([client, clock]) => (held.get(client) ?? 0) >= clock);
+    if (!covered || parts.some((part) => part.byteLength > MAX_UPDATE_BYTES)) {
+      this.diverged = true;
+      this.options.onState?.(this);
+      this.options.onError?.(
+        new AccordSocketError(
+          'plan:update',
+          'PAYLOAD_TOO_LARGE',
+          `${Math.round(missing.byteLength / 1024)} KB changed here while offline is more than one update carries`,
+        ),
+      );
+      return;
+    }
+    this.unacked.clear();
+    for (const part of parts) this.send(part);
+  }
+
   private send(update: Uint8Array): void {
+    this.unacked.add(update);
     this.track(
       this.sendRaw(update).then(
         (ack) => {
+          this.unacked.delete(update);
           this.seq = Math.max(this.seq, ack.seq);
         },
         (error: unknown) => {
@@ -259,6 +299,9 @@ export class PlanSession {
  * large, or made while the plan was frozen or the person read-only): later changes build on it.
  */
 const REFUSALS = new Set(['VALIDATION', 'PAYLOAD_TOO_LARGE', 'FORBIDDEN']);
+
+/** The most one plan:update may carry (the server's limit). */
+const MAX_UPDATE_BYTES = 48 * 1024;
 
 /** An update that carries no structs and no deletions is 2 bytes ([0, 0]). */
 function hasContent(update: Uint8Array): boolean {
