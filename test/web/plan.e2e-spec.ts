@@ -286,6 +286,12 @@ describe('web client: the plan editor', () => {
     await olu.getByText('Remove milestone 2 “Draft the law” of action 1?').waitFor();
     await olu.keyboard.press('Enter');
     await mia.getByRole('heading', { name: 'Milestones (1)' }).waitFor();
+    // The removed milestone took the focus with it: the list's heading has it now.
+    const focused = await settled(
+      () => olu.evaluate(() => document.activeElement?.textContent ?? ''),
+      (text) => /^Milestones \(\d\)$/.test(text),
+    );
+    expect(focused).toBe('Milestones (1)');
     const after = await organiser.client.plans.get(created.id);
     expect(after.actions[0].milestones.map((m) => m.title)).toEqual(['Pass the law']);
 

@@ -197,11 +197,17 @@ export function ConfirmRemove(props: {
         type="button"
         className="danger"
         disabled={busy}
-        onClick={() =>
+        onClick={() => {
+          // The list's heading takes the focus once the item (and this button) is gone.
+          const heading = yes.current
+            ?.closest('ol, ul')
+            ?.closest('section')
+            ?.querySelector<HTMLElement>('h2, h3');
           void run(onRemove).then((removed) => {
-            if (!removed) setAsking(false);
-          })
-        }
+            setAsking(false);
+            if (removed && heading) focusHeading(heading);
+          });
+        }}
       >
         {confirm}
       </button>{' '}
@@ -251,4 +257,10 @@ export function MoveButtons(props: {
       {error && <FieldError>{error}</FieldError>}
     </>
   );
+}
+
+/** Moves the focus to a heading (made focusable by script only). */
+function focusHeading(heading: HTMLElement): void {
+  heading.tabIndex = -1;
+  heading.focus();
 }
