@@ -192,6 +192,9 @@ describe('web client', () => {
     await expectAccessible(olu, 'coalition-people');
     await olu.getByRole('button', { name: 'Yes, remove' }).click();
     await olu.getByText('Theo Third was removed from the coalition.').waitFor();
+    await expect(olu.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+      'People (2)',
+    );
     await expect(people.getByRole('row', { name: /Theo Third/ }).count()).resolves.toBe(0);
     const stored = await organiser.client.coalitions.get(coalition.id);
     expect(stored.members?.map((m) => [m.displayName, m.role]).sort()).toEqual([

@@ -1,5 +1,5 @@
 import type { CoalitionDetail, CoalitionMember, CoalitionRole } from '@accord/client';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { formatDate, type MessageKey, t } from '../i18n';
 import { navigate } from '../router';
 import { errorMessage, field, useSession } from '../session';
@@ -42,6 +42,7 @@ export function CoalitionMembers({
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const myRole = coalition.myRole;
   const members = coalition.members ?? [];
   if (!myRole || members.length === 0) return null;
@@ -80,12 +81,17 @@ export function CoalitionMembers({
           : client.coalitions.removeMember(coalition.id, member.userId),
       self ? t('members.left') : t('members.removed', { name: member.displayName }),
       self ? () => navigate('/recommendations') : undefined,
-    );
+    ).then(() => {
+      // The row (and its focused button) is gone: the list's heading takes the focus.
+      if (!self && document.activeElement === document.body) heading.current?.focus();
+    });
   }
 
   return (
     <section aria-labelledby="people">
-      <h2 id="people">{t('members.title', { count: members.length })}</h2>
+      <h2 id="people" ref={heading} tabIndex={-1}>
+        {t('members.title', { count: members.length })}
+      </h2>
       {error && <Notice kind="error">{error}</Notice>}
       {done && <Notice kind="info">{done}</Notice>}
       <table className="members">
