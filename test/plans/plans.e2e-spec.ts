@@ -339,7 +339,7 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     text(session.plan, 'baseline').insert(0, long('题'));
     text(session.plan, 'objective').insert(0, long('目'));
     await session.flushed().catch(() => undefined); // sent while offline: not acknowledged
-    const opened = new Promise((resolve) => socket.once('connect', resolve));
+    const opened = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.connect();
     await opened;
     let stored = await ann.client.plans.get(plan.id);

@@ -1,4 +1,5 @@
-import type { Locator, Page } from 'playwright-core';
+import type { AccordRealtime } from '@accord/client';
+import type { Locator, Page, WebSocketRoute } from 'playwright-core';
 import { screenshot } from '../support/browser';
 import { createOrganisation, registerUser, type TestUser } from '../support/factories';
 import { addMember, type Person } from '../support/rooms';
@@ -31,6 +32,9 @@ describe('web client: the live room', () => {
     return person;
   };
 
+  /** The conversation's comments (not the announcements of new ones, which quote them). */
+  const conversation = (page: Page): Locator => page.locator('ul.comments');
+
   /** The innermost comment of the conversation showing this text. */
   const comment = (page: Page, text: string): Locator =>
     page.locator('li.comment').filter({ hasText: text }).last();
@@ -62,8 +66,14 @@ describe('web client: the live room', () => {
 
     await mia.getByLabel('Your comment').fill('Hello from the NGO side');
     await mia.getByRole('button', { name: 'Send' }).click();
-    await olu.getByText('Hello from the NGO side').waitFor();
+    await conversation(olu).getByText('Hello from the NGO side').waitFor();
     await expect(olu.getByText('New comment from Mia Member').count()).resolves.toBe(1);
+
+    // Cancelling a reply takes its button away: focus goes back to the comment box.
+    await commentButton(olu, 'Hello from the NGO side', 'Reply').click();
+    await olu.getByRole('button', { name: 'Cancel the reply' }).click();
+    await olu.getByText('Replying to Mia Member').waitFor({ state: 'detached' });
+    await expect(isFocused(olu.getByLabel('Your comment'))).resolves.toBe(true);
 
     await commentButton(olu, 'Hello from the NGO side', 'Reply').click();
     await olu.getByLabel('Your comment').fill('Welcome, Mia');
@@ -77,13 +87,13 @@ describe('web client: the live room', () => {
     await reason.fill('Off topic');
     await olu.getByRole('button', { name: 'Hide the comment' }).click();
     await mia.getByText('This comment was hidden by a moderator.').waitFor();
-    await expect(mia.getByText('Hello from the NGO side').count()).resolves.toBe(0);
+    await expect(conversation(mia).getByText('Hello from the NGO side').count()).resolves.toBe(0);
     await olu.getByText('Hidden because: Off topic').waitFor();
     await screenshot(olu, 'room-moderator');
 
     // Unhide brings it back for everyone.
     await commentButton(olu, 'Hello from the NGO side', 'Unhide').click();
-    await mia.getByText('Hello from the NGO side').waitFor();
+    await conversation(mia).getByText('Hello from the NGO side').waitFor();
 
     // Their own comment: edited, then deleted after confirming in the page.
     await mia.getByLabel('Your comment').fill('A typo hree');
@@ -97,7 +107,7 @@ describe('web client: the live room', () => {
     await commentButton(mia, 'A typo here, fixed', 'Delete').click();
     await mia.getByRole('button', { name: 'Yes, delete it' }).click();
     await olu.getByText('This comment was deleted.').waitFor();
-    await expect(olu.getByText('A typo here, fixed').count()).resolves.toBe(0);
+    await expect(conversation(olu).getByText('A typo here, fixed').count()).resolves.toBe(0);
 
     await olu.context().close();
     await mia.context().close();
@@ -149,7 +159,7 @@ describe('web client: the live room', () => {
     await olu.getByRole('button', { name: 'Hide the comment' }).click();
     await olu.getByRole('heading', { name: 'Flags to review (0)' }).waitFor();
     await mia.getByText('This comment was hidden by a moderator.').waitFor();
-    await expect(mia.getByText('Buy cheap watches here').count()).resolves.toBe(0);
+    await expect(conversation(mia).getByText('Buy cheap watches here').count()).resolves.toBe(0);
 
     // Dismissed: the flag leaves the queue and the comment stays.
     await commentButton(mia, 'A fair point, rudely put', 'Flag').click();
@@ -161,7 +171,7 @@ describe('web client: the live room', () => {
     await olu.getByRole('button', { name: 'Keep the comment' }).click();
     await olu.getByRole('heading', { name: 'Flags to review (0)' }).waitFor();
     await expect(second.count()).resolves.toBe(0);
-    await expect(mia.getByText('A fair point, rudely put').count()).resolves.toBe(1);
+    await expect(conversation(mia).getByText('A fair point, rudely put').count()).resolves.toBe(1);
 
     // Made a moderator: the panel appears, and hidden comments show with their reason.
     await organiser.client.coalitions.changeRole(coalition.id, member.user.id, 'moderator');
@@ -226,7 +236,7 @@ describe('web client: the live room', () => {
     await expectAccessible(mia, 'room-locked');
     await olu.getByLabel('Your comment').fill('Moderators only for a moment');
     await olu.getByRole('button', { name: 'Send' }).click();
-    await mia.getByText('Moderators only for a moment').waitFor();
+    await conversation(mia).getByText('Moderators only for a moment').waitFor();
     await olu.getByRole('button', { name: 'Unlock the room' }).click();
     await mia.getByText('This room is locked', { exact: false }).waitFor({ state: 'detached' });
     await expect(compose.isEnabled()).resolves.toBe(true);
@@ -239,7 +249,7 @@ describe('web client: the live room', () => {
       .waitFor();
     await compose.fill('First under slow mode');
     await mia.getByRole('button', { name: 'Send' }).click();
-    await olu.getByText('First under slow mode').waitFor();
+    await conversation(olu).getByText('First under slow mode').waitFor();
     await compose.fill('Second too soon');
     await mia.getByRole('button', { name: 'Send' }).click();
     await mia
@@ -250,15 +260,26 @@ describe('web client: the live room', () => {
     await olu.getByRole('button', { name: 'Set slow mode' }).click();
     await mia.getByText(/^Slow mode is on: each person/).waitFor({ state: 'detached' });
 
-    // Muted: the member sees until when, and cannot write until the mute is lifted.
+    // Muted while writing: the member sees until when, keeps the focus and the draft, and
+    // cannot write (or send) until the mute is lifted.
+    await compose.fill('Half a thought');
+    await compose.focus();
     const row = personRow(olu, 'Mia Member');
     await row.getByLabel('Mute Mia Member for').selectOption('15');
     await row.getByRole('button', { name: 'Mute', exact: true }).click();
     await mia.getByText(/^You are muted until .+: you can read, but not write\.$/).waitFor();
     await expect(compose.isDisabled()).resolves.toBe(true);
+    await expect(compose.isEditable()).resolves.toBe(false);
+    await expect(isFocused(compose)).resolves.toBe(true);
+    await expect(compose.inputValue()).resolves.toBe('Half a thought');
+    await expect(compose.getAttribute('aria-describedby')).resolves.toBe('compose-reason');
+    await expect(mia.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true);
+    await expectAccessible(mia, 'room-muted');
     await row.getByRole('button', { name: 'Lift the mute' }).click();
     await mia.getByText(/^You are muted until/).waitFor({ state: 'detached' });
     await expect(compose.isEnabled()).resolves.toBe(true);
+    await expect(compose.isEditable()).resolves.toBe(true);
+    await compose.fill('');
 
     // Kicked, after confirming in the page: out of the room, and may join again.
     await row.getByRole('button', { name: 'Kick', exact: true }).click();
@@ -288,5 +309,234 @@ describe('web client: the live room', () => {
 
     await olu.context().close();
     await mia.context().close();
+  }, 120_000);
+  it('shows who is typing until they send, leave or go quiet, and announces each new comment', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('Typing and announcements');
+    const olu = await inRoom(organiser, coalition.id);
+    const typingLine = olu.locator('p.typing');
+    const announcement = olu.locator('div.visually-hidden[aria-live="polite"]');
+    const realtimes: AccordRealtime[] = [];
+    const miaLive = async () => {
+      const realtime = member.client.realtime({ transports: ['websocket'], reconnection: false });
+      realtimes.push(realtime);
+      await realtime.connected();
+      await realtime.room.join(coalition.id);
+      return realtime;
+    };
+    try {
+      // Sending a comment ends typing on the server, which relays no stop: the page drops it.
+      const mia = await miaLive();
+      await mia.room.typing(coalition.id, true);
+      await typingLine.getByText('Mia Member typing…').waitFor();
+      await mia.comments.create({
+        coalitionId: coalition.id,
+        body: 'First words',
+        clientMsgId: 'm-1',
+      });
+      await conversation(olu).getByText('First words').waitFor();
+      // Well before the page's own expiry (6 s).
+      await typingLine.getByText('Mia Member').waitFor({ state: 'detached', timeout: 3_000 });
+
+      // Each new comment is announced with its words, the same person's second one too.
+      await announcement.getByText('New comment from Mia Member: First words').waitFor();
+      await mia.comments.create({
+        coalitionId: coalition.id,
+        body: 'Second words',
+        clientMsgId: 'm-2',
+      });
+      await announcement.getByText('New comment from Mia Member: Second words').waitFor();
+      const long = `Third words ${'and more '.repeat(20)}`.trim();
+      await mia.comments.create({ coalitionId: coalition.id, body: long, clientMsgId: 'm-3' });
+      await announcement.getByText(/^New comment from Mia Member: Third words and more/).waitFor();
+      const said = (await announcement.textContent()) ?? '';
+      expect(said.endsWith('…')).toBe(true);
+      expect(said.length).toBeLessThan('New comment from Mia Member: '.length + 81);
+      // The same words again are a new announcement (a new node), so they are read again.
+      const before = await announcement.locator('p').elementHandle();
+      await mia.comments.create({ coalitionId: coalition.id, body: long, clientMsgId: 'm-4' });
+      await conversation(olu).getByText(long, { exact: true }).nth(1).waitFor();
+      await olu.waitForFunction((node) => !node?.isConnected, before);
+      await expect(announcement.textContent()).resolves.toBe(said);
+      await expect(announcement.locator('p').count()).resolves.toBe(1);
+
+      // Someone typing who leaves the room is no longer typing.
+      await mia.room.typing(coalition.id, true);
+      await typingLine.getByText('Mia Member typing…').waitFor();
+      mia.close();
+      await olu.getByRole('heading', { name: 'Here now (1)' }).waitFor();
+      await typingLine.getByText('Mia Member').waitFor({ state: 'detached', timeout: 3_000 });
+
+      // Someone typing who goes quiet (no stop relayed) is dropped after a few seconds.
+      const again = await miaLive();
+      await olu.getByRole('heading', { name: 'Here now (2)' }).waitFor();
+      await again.room.typing(coalition.id, true);
+      await typingLine.getByText('Mia Member typing…').waitFor();
+      await typingLine.getByText('Mia Member').waitFor({ state: 'detached', timeout: 12_000 });
+    } finally {
+      for (const realtime of realtimes) realtime.close();
+      await olu.context().close();
+    }
+  }, 120_000);
+
+  it('stores a comment once when it is sent again after its answer was lost with the connection', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('Lost answers');
+    const body = 'Sent once, though the answer was lost';
+    const page = await signedIn(member);
+    // Between the page and Accord: the first time the comment comes back (its broadcast and
+    // its ack), the connection drops instead, as a network would after the server stored it.
+    let lose = true;
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        const frame = typeof message === 'string' ? message : '';
+        if (lose && frame.includes(body)) {
+          if (frame.startsWith('43')) {
+            lose = false;
+            void ws.close();
+          }
+          return;
+        }
+        ws.send(message);
+      });
+    });
+    await page.goto(`/coalitions/${coalition.id}/room`);
+    await page.getByText('Connected', { exact: true }).waitFor();
+
+    const compose = page.getByLabel('Your comment');
+    await compose.fill(body);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('alert').filter({ hasText: 'disconnected' }).waitFor();
+    await expect(compose.inputValue()).resolves.toBe(body);
+    // Back, the page replays what it missed: the comment was stored.
+    await page.getByText('Connected', { exact: true }).waitFor();
+    await conversation(page).getByText(body, { exact: true }).waitFor();
+
+    // The person, not knowing, sends the same draft again: the same comment, stored once.
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForFunction(
+      () => (document.getElementById('body') as HTMLTextAreaElement | null)?.value === '',
+    );
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    const stored = await organiser.client.coalitions.comments(coalition.id);
+    expect(stored.items.filter((c) => c.body === body)).toHaveLength(1);
+    await expect(conversation(page).getByText(body, { exact: true }).count()).resolves.toBe(1);
+
+    // A new draft is a new comment.
+    await compose.fill(body);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForFunction(
+      () => (document.getElementById('body') as HTMLTextAreaElement | null)?.value === '',
+    );
+    const now = await organiser.client.coalitions.comments(coalition.id);
+    expect(now.items.filter((c) => c.body === body)).toHaveLength(2);
+    await page.context().close();
+  }, 120_000);
+
+  it('shows earlier comments than the latest 50 on request, and replies to them in place', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('A long conversation');
+    const first = await organiser.client.coalitions.postComment(coalition.id, {
+      body: 'Comment 1',
+    });
+    for (let n = 2; n <= 60; n++) {
+      await organiser.client.coalitions.postComment(coalition.id, { body: `Comment ${n}` });
+    }
+    await member.client.coalitions.postComment(coalition.id, {
+      body: 'Answering the very first',
+      parentId: first.id,
+    });
+    const page = await inRoom(member, coalition.id);
+    const talk = conversation(page);
+    await talk.getByText('Comment 60', { exact: true }).waitFor();
+    await talk.getByText('Comment 12', { exact: true }).waitFor();
+    await expect(talk.getByText('Comment 11', { exact: true }).count()).resolves.toBe(0);
+    await expect(talk.getByText('Comment 1', { exact: true }).count()).resolves.toBe(0);
+    // The reply whose parent is not loaded says so.
+    await comment(page, 'Answering the very first')
+      .getByText('Reply to an earlier comment')
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Show earlier comments' }).click();
+    await talk.getByText('Comment 1', { exact: true }).waitFor();
+    await talk.getByText('Comment 11', { exact: true }).waitFor();
+    await page
+      .getByRole('button', { name: 'Show earlier comments' })
+      .waitFor({ state: 'detached' });
+    // The button went with the start of the conversation: focus is on its first comment.
+    await page.waitForFunction(
+      () => document.activeElement?.querySelector('.body')?.textContent === 'Comment 1',
+    );
+    // The reply is in its thread now.
+    await talk.locator('.replies').getByText('Answering the very first').waitFor();
+    await expect(page.getByText('Reply to an earlier comment').count()).resolves.toBe(0);
+    await expect(talk.locator('li.comment').count()).resolves.toBe(61);
+    await expectAccessible(page, 'room-earlier');
+    await page.context().close();
+  }, 120_000);
+  it('replays everything missed while offline, beyond one page of the server’s replay', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('Back after a while');
+    await organiser.client.coalitions.postComment(coalition.id, { body: 'Before the break' });
+    const page = await signedIn(member);
+    // The page's connection goes through here, so the test can take it offline (and keep it so).
+    let offline = false;
+    let current: WebSocketRoute | undefined;
+    await page.route('**/socket.io/**', (route) => (offline ? route.abort() : route.continue()));
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (offline) {
+        void ws.close();
+        return;
+      }
+      current = ws;
+      ws.connectToServer();
+    });
+    await page.goto(`/coalitions/${coalition.id}/room`);
+    await page.getByText('Connected', { exact: true }).waitFor();
+    const talk = conversation(page);
+    await talk.getByText('Before the break', { exact: true }).waitFor();
+
+    offline = true;
+    await current?.close();
+    await page.getByText(/^Connection lost, reconnecting/).waitFor();
+    // More than the server replays at once (500).
+    const missed = 510;
+    for (let n = 1; n <= missed; n += 10) {
+      await Promise.all(
+        Array.from({ length: Math.min(10, missed - n + 1) }, (_, i) =>
+          organiser.client.coalitions.postComment(coalition.id, { body: `Missed ${n + i}` }),
+        ),
+      );
+    }
+    offline = false;
+    await page.getByText('Connected', { exact: true }).waitFor();
+    await talk.getByText(`Missed ${missed}`, { exact: true }).waitFor();
+    await expect(talk.locator('li.comment').count()).resolves.toBe(missed + 1);
+    for (const n of [1, 500, 501, missed]) {
+      await expect(talk.getByText(`Missed ${n}`, { exact: true }).count()).resolves.toBe(1);
+    }
+    await page.context().close();
+  }, 120_000);
+  it('learns the role of someone who joined the coalition after the room was opened', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('Late arrivals');
+    await organiser.client.coalitions.changeRole(coalition.id, member.user.id, 'moderator');
+    const mia = await inRoom(member, coalition.id);
+    await mia.getByRole('heading', { name: 'People (0)' }).waitFor();
+
+    // A new organiser, who joined after Mia's page loaded the coalition, enters the room.
+    const user = await registerUser(web.t.client(), { displayName: 'Nia Newcomer' });
+    const org = await createOrganisation(user, { stakeholderType: 'union' });
+    await addMember(organiser, coalition.id, { ...user, organisationId: org.id }, 'organiser');
+    const nia = user.client.realtime({ transports: ['websocket'], reconnection: false });
+    try {
+      await nia.connected();
+      await nia.room.join(coalition.id);
+      await mia.getByRole('heading', { name: 'Here now (2)' }).waitFor();
+      // The page loads the coalition again (at most every 5 s): a moderator is offered nothing
+      // against an organiser (as a supposed outsider, they briefly may be).
+      await mia.getByRole('heading', { name: 'People (0)' }).waitFor({ timeout: 10_000 });
+      await expect(personRow(mia, 'Nia Newcomer').count()).resolves.toBe(0);
+    } finally {
+      nia.close();
+      await mia.context().close();
+    }
   }, 120_000);
 });

@@ -3,8 +3,6 @@
  * second catalogue of the same keys), with `{name}` placeholders. Dates and numbers go through
  * Intl, in the reader's language.
  */
-import { roomExtraMessages } from './i18n-room-extra';
-
 const en = {
   'app.name': 'Accord',
   'nav.skip': 'Skip to main content',
@@ -192,8 +190,13 @@ const en = {
   'common.loading': 'Loading…',
   'common.error': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',
-  ...roomExtraMessages,
   // The live room and its moderation
+  'room.announceSnippet': 'New comment from {name}: {snippet}',
+  'room.showEarlier': 'Show earlier comments',
+  'room.loadingEarlier': 'Loading earlier comments…',
+  'room.earlierShown': 'Earlier comments shown: {count}.',
+  'room.replyToEarlier': 'Reply to an earlier comment',
+  'room.cancelReply': 'Cancel the reply',
   'room.notInRoom': 'Not in the room',
   'room.error': '{title}: {message}',
   'room.error.ROOM_LOCKED': 'Room locked',

@@ -6,13 +6,13 @@ import type {
   RoomComment,
   RoomFlag,
 } from '@accord/client';
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { formatDateTime, type MessageKey, t } from '../i18n';
+import { type FormEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { type MessageKey, t } from '../i18n';
 import { errorMessage, field, useSession } from '../session';
 import { Notice } from './Layout';
 import { RoomConfirmAction, RoomReasonAction } from './RoomActions';
 import { commentElementId } from './RoomCommentItem';
-import { ackError, formatDuration, outranks } from './RoomFormat';
+import { ackError, formatDuration, formatMoment, outranks } from './RoomFormat';
 
 /** The room's settings as `room:join` and `room:updated` give them. */
 export interface RoomSettings {
@@ -57,8 +57,9 @@ export interface ModeratorPanelProps {
  * kept live by flag:created and flag:resolved) where a flagged comment is hidden with a reason or
  * kept; locking the room and slow mode; and for each person they outrank, mute, kick, ban and
  * unban. Every action asks in the page first and says what it did in a polite status.
+ * Memoised (the page passes stable callbacks): typing in the room does not render it again.
  */
-export function ModeratorPanel(props: ModeratorPanelProps) {
+export const ModeratorPanel = memo(function ModeratorPanel(props: ModeratorPanelProps) {
   const [open, setOpen] = useState(true);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -103,7 +104,7 @@ export function ModeratorPanel(props: ModeratorPanelProps) {
       </div>
     </section>
   );
-}
+});
 
 type Attempt = <T>(
   run: (live: AccordRealtime) => Promise<T>,
@@ -254,7 +255,7 @@ function FlaggedComment({
       <p className="meta" id={`flagged-${comment.id}`}>
         {t('room.mod.wrote', {
           name: nameOf(comment.authorId),
-          time: formatDateTime(comment.createdAt),
+          time: formatMoment(comment.createdAt),
         })}
       </p>
       <blockquote className="flagged-body">
@@ -266,7 +267,7 @@ function FlaggedComment({
           <li key={flag.id}>
             {t('room.mod.flaggedBy', {
               name: flag.flaggedByName ?? nameOf(flag.userId),
-              time: formatDateTime(flag.createdAt),
+              time: formatMoment(flag.createdAt),
             })}{' '}
             <q>{flag.reason}</q>
           </li>
@@ -427,7 +428,7 @@ function People({
       },
       (result) =>
         result.mutedUntil
-          ? t('room.mod.muted', { name: person.name, time: formatDateTime(result.mutedUntil) })
+          ? t('room.mod.muted', { name: person.name, time: formatMoment(result.mutedUntil) })
           : t('room.mod.unmuted', { name: person.name }),
     );
   }
@@ -455,7 +456,7 @@ function People({
           const facts = [
             person.role ? t(`role.${person.role}` as MessageKey) : t('room.mod.outsider'),
             ...(person.here ? [t('room.mod.here')] : []),
-            ...(until ? [t('room.mod.mutedUntil', { time: formatDateTime(until) })] : []),
+            ...(until ? [t('room.mod.mutedUntil', { time: formatMoment(until) })] : []),
             ...(isBanned ? [t('room.mod.bannedMark')] : []),
           ];
           return (

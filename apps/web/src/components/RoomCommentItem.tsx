@@ -1,12 +1,17 @@
 import type { AccordRealtime, RoomComment } from '@accord/client';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
-import { formatDateTime, t } from '../i18n';
+import { type FormEvent, memo, type ReactNode, useEffect, useRef, useState } from 'react';
+import { t } from '../i18n';
 import { field } from '../session';
 import { RoomConfirmAction, RoomReasonAction } from './RoomActions';
+import { formatMoment, type Thread } from './RoomFormat';
 
 const QUICK_REACTIONS = ['👍', '❤️', '🎉'];
 
-/** What a comment of the room needs from the page: who is looking, and the actions. */
+/**
+ * What a comment of the room needs from the page: who is looking, and the actions. The page
+ * keeps it the same object while none of this changes (typing and presence do not), so the
+ * memoised comments do not render again.
+ */
 export interface CommentContext {
   me: string | undefined;
   /** Moderates the room (moderator or organiser). */
@@ -24,7 +29,6 @@ export interface CommentContext {
   /** The caller outranks this author (moderation acts only downwards). */
   outranks: (userId: string) => boolean;
   anchorOf: (comment: RoomComment) => ReactNode;
-  repliesOf: (parentId: string) => RoomComment[];
   onReply: (comment: RoomComment) => void;
   /** Runs a change of a comment; true when done (the page shows the error otherwise). */
   change: (run: (live: AccordRealtime) => Promise<RoomComment>) => Promise<boolean>;
@@ -44,17 +48,18 @@ export function focusComment(commentId: string): void {
 /**
  * One comment of the conversation with its replies: author, time, anchor and text (or why it is
  * not shown), reactions, and what this person may do with it — reply, edit or delete their own,
- * flag someone else's; moderators hide, unhide and pin.
+ * flag someone else's; moderators hide, unhide and pin. A reply whose parent is not loaded says
+ * so. Memoised: it renders again only when its thread or the page's context changed.
  */
-export function RoomCommentItem({
-  comment: c,
+export const RoomCommentItem = memo(function RoomCommentItem({
+  thread,
   ctx,
 }: {
-  comment: RoomComment;
+  thread: Thread;
   ctx: CommentContext;
 }) {
   const [editing, setEditing] = useState(false);
-  const replies = ctx.repliesOf(c.id);
+  const { comment: c, replies, orphan } = thread;
   const own = c.authorId === ctx.me;
   const shown = !c.deleted && !c.hidden;
   return (
@@ -66,10 +71,11 @@ export function RoomCommentItem({
     >
       <p className="meta" id={`by-${c.id}`}>
         <strong>{ctx.nameOf(c.authorId)}</strong>{' '}
-        <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
+        <time dateTime={c.createdAt}>{formatMoment(c.createdAt)}</time>
         {c.editedAt && shown && <> {t('room.edited')}</>}
         {ctx.pinnedId === c.id && <span className="tag">{t('room.pinned')}</span>}
       </p>
+      {orphan && <p className="in-reply">{t('room.replyToEarlier')}</p>}
       {c.anchor && <p className="anchor">{ctx.anchorOf(c)}</p>}
       <CommentBody comment={c} moderator={ctx.moderator} />
       {editing ? (
@@ -80,13 +86,13 @@ export function RoomCommentItem({
       {replies.length > 0 && (
         <ul className="replies">
           {replies.map((r) => (
-            <RoomCommentItem key={r.id} comment={r} ctx={ctx} />
+            <RoomCommentItem key={r.comment.id} thread={r} ctx={ctx} />
           ))}
         </ul>
       )}
     </li>
   );
-}
+});
 
 function CommentBody({ comment: c, moderator }: { comment: RoomComment; moderator: boolean }) {
   if (c.deleted) return <p className="muted">{t('room.deleted')}</p>;

@@ -3,6 +3,7 @@ import {
   type CoalitionDetail,
   type CoalitionRole,
   type CommentAnchor,
+  type RoomComment,
 } from '@accord/client';
 import { locale, type MessageKey, t } from '../i18n';
 import { errorMessage } from '../session';
@@ -61,12 +62,103 @@ const UNITS: [number, 'day' | 'hour' | 'minute'][] = [
   [60, 'minute'],
 ];
 
+/** Intl formatters cost far more to make than to use: one of each, made on first use. */
+const durationFormats = new Map<string, Intl.NumberFormat>();
+let dateTimeFormat: Intl.DateTimeFormat | undefined;
+
 /** A number of seconds in words: "30 seconds", "5 minutes", "1 day". */
 export function formatDuration(seconds: number): string {
   const [size, unit] = UNITS.find(([s]) => seconds >= s && seconds % s === 0) ?? [1, 'second'];
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(
-    seconds / size,
-  );
+  let format = durationFormats.get(unit);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' });
+    durationFormats.set(unit, format);
+  }
+  return format.format(seconds / size);
+}
+
+/**
+ * A moment in the reader's language, as i18n's `formatDateTime` writes it (same options), with
+ * one formatter for the whole room rather than one per comment.
+ */
+export function formatMoment(iso: string): string {
+  dateTimeFormat ??= new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateTimeFormat.format(new Date(iso));
+}
+
+/** The start of a comment for an announcement: one line, at most `max` characters. */
+export function snippet(body: string, max = 80): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(line);
+  return chars.length <= max
+    ? line
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/** A comment of the conversation with its replies, as the page shows it. */
+export interface Thread {
+  comment: RoomComment;
+  replies: readonly Thread[];
+  /** A reply whose parent is not loaded (an earlier comment): shown on its own. */
+  orphan: boolean;
+}
+
+/**
+ * The conversation as threads in seq order, replies grouped by parent in one pass. Threads that
+ * did not change are the very objects of `previous` (the last result's `byId`), so a memoised
+ * comment renders again only when it or one of its replies changed.
+ */
+export function buildThreads(
+  comments: ReadonlyMap<string, RoomComment>,
+  previous: ReadonlyMap<string, Thread>,
+): { roots: Thread[]; byId: Map<string, Thread> } {
+  const sorted = [...comments.values()].sort((a, b) => a.seq - b.seq);
+  const children = new Map<string, RoomComment[]>();
+  const tops: RoomComment[] = [];
+  for (const c of sorted) {
+    if (c.parentId && c.parentId !== c.id && comments.has(c.parentId)) {
+      const siblings = children.get(c.parentId);
+      if (siblings) siblings.push(c);
+      else children.set(c.parentId, [c]);
+    } else {
+      tops.push(c);
+    }
+  }
+  const byId = new Map<string, Thread>();
+  const seen = new Set<string>();
+  const build = (c: RoomComment, orphan: boolean): Thread => {
+    seen.add(c.id);
+    const replies = (children.get(c.id) ?? [])
+      .filter((r) => !seen.has(r.id))
+      .map((r) => build(r, false));
+    const before = previous.get(c.id);
+    const thread =
+      before &&
+      before.comment === c &&
+      before.orphan === orphan &&
+      before.replies.length === replies.length &&
+      before.replies.every((r, i) => r === replies[i])
+        ? before
+        : { comment: c, replies, orphan };
+    byId.set(c.id, thread);
+    return thread;
+  };
+  const roots = tops.map((c) => build(c, Boolean(c.parentId)));
+  // Replies in a loop of parents (never made by the server) would not show: show them alone.
+  if (byId.size < sorted.length) {
+    for (const c of sorted) if (!seen.has(c.id)) roots.push(build(c, true));
+  }
+  return { roots, byId };
+}
+
+/** The lowest seq among the comments (Infinity when there are none). */
+export function lowestSeq(comments: ReadonlyMap<string, RoomComment>): number {
+  let lowest = Infinity;
+  for (const c of comments.values()) if (c.seq < lowest) lowest = c.seq;
+  return lowest;
 }
 
 /** The server's limits on an anchor (AnchorDto). */

@@ -12,20 +12,27 @@ import { ModeratorPanel, type RoomSettings } from '../components/ModeratorPanel'
 import {
   type CommentContext,
   commentElementId,
+  focusComment,
   RoomCommentItem,
 } from '../components/RoomCommentItem';
 import {
   ackError,
   anchorChoices,
   anchorFromQuery,
+  anchorKey,
+  buildThreads,
   canComment,
   canModerate,
   formatDuration,
+  formatMoment,
   initialAnchorKey,
+  lowestSeq,
   outranks,
   recommendationCode,
+  snippet,
+  type Thread,
 } from '../components/RoomFormat';
-import { formatDateTime, t } from '../i18n';
+import { t } from '../i18n';
 import { Link, useLocation } from '../router';
 import { errorMessage, field, useSession } from '../session';
 import '../room.css';
@@ -34,6 +41,17 @@ type Connection = 'connecting' | 'connected' | 'reconnecting';
 const NO_SETTINGS: RoomSettings = { locked: false, slowModeSeconds: 0, pinnedCommentId: null };
 /** The longest wait setTimeout takes (a mute may last 30 days). */
 const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Someone typing is shown this long after their last "typing" (sent about every 2 s while they
+ * type): a stop is not always relayed (sending a comment ends it on the server), nor is a tab
+ * that closed.
+ */
+const TYPING_SHOWN_MS = 6_000;
+/** The coalition (its members and their roles) is loaded again at most this often. */
+const COALITION_RELOAD_MS = 5_000;
+/** How many earlier comments "Show earlier comments" loads at a time. */
+const EARLIER_PAGE = 50;
+const NO_NAMES = new Map<string, string>();
 
 function settingsOf(state: RoomState | RoomSettings): RoomSettings {
   return {
@@ -55,9 +73,15 @@ function whyCannotWrite(p: {
   if (!p.joined) return null;
   if (p.role === 'observer') return t('room.cannotWrite.observer');
   if (!canComment(p.role)) return t('room.cannotWrite.outsider');
-  if (p.mutedUntil) return t('room.cannotWrite.muted', { time: formatDateTime(p.mutedUntil) });
+  if (p.mutedUntil) return t('room.cannotWrite.muted', { time: formatMoment(p.mutedUntil) });
   if (p.locked && !canModerate(p.role)) return t('room.cannotWrite.locked');
   return null;
+}
+
+function sameNames(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, name] of a) if (b.get(id) !== name) return false;
+  return true;
 }
 
 /**
@@ -66,8 +90,9 @@ function whyCannotWrite(p: {
  * in the URL), editing and deleting one's own, and flagging others' for the moderators. The
  * room's state shows for everyone (locked, slow mode, one's own mute or removal), and the
  * composer says why it cannot be used. Moderators and organisers get the moderation panel.
- * After a lost connection it joins again and replays what it missed; new comments are announced
- * politely to screen readers, refused actions in an alert.
+ * After a lost connection it joins again and replays everything it missed, page by page; earlier
+ * comments than the latest 50 load on request. A comment sent again (after a lost answer) is
+ * stored once. New comments are announced politely to screen readers, refused actions in an alert.
  */
 export function RoomPage({ id }: { id: string }) {
   const { client, live: connect, me } = useSession();
@@ -86,21 +111,36 @@ export function RoomPage({ id }: { id: string }) {
   const [live, setLive] = useState<AccordRealtime | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [announcement, setAnnouncement] = useState('');
+  /** The latest announcement; a new key makes a new node, so the same words are read again. */
+  const [announcement, setAnnouncement] = useState({ text: '', key: 0 });
   const [replyTo, setReplyTo] = useState<RoomComment | null>(null);
   const [flagged, setFlagged] = useState<Set<string>>(new Set());
   const [clock, setClock] = useState(0);
+  /** The lowest seq asked for by "Show earlier comments" (Infinity before it is used). */
+  const [earliestAsked, setEarliestAsked] = useState(Infinity);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
   const cursor = useRef<{ seq: number; syncedAt: string | null }>({ seq: 0, syncedAt: null });
   const lastTyping = useRef(0);
   const rejoin = useRef<(() => Promise<void>) | null>(null);
   const removedRef = useRef<string | null>(null);
   const roleRef = useRef<CoalitionRole | null>(null);
   const bodyField = useRef<HTMLTextAreaElement>(null);
+  /** The draft being sent and its clientMsgId, kept until it is stored (a retry reuses it). */
+  const draft = useRef<{ key: string; clientMsgId: string } | null>(null);
+  /** Loads the coalition again (throttled); set by the connection's effect. */
+  const reloadCoalition = useRef<() => void>(() => undefined);
+  /** People not among the coalition's members for whom it was loaded again already. */
+  const askedAbout = useRef(new Set<string>());
+  const namesRef = useRef<ReadonlyMap<string, string>>(NO_NAMES);
+  const threadsRef = useRef<ReadonlyMap<string, Thread>>(new Map());
 
+  // Names change far less often than presence: the same map while they are the same.
   const names = useMemo(() => {
     const byId = new Map<string, string>();
     for (const m of coalition?.members ?? []) byId.set(m.userId, m.displayName);
     for (const p of presence) byId.set(p.userId, p.displayName);
+    if (sameNames(byId, namesRef.current)) return namesRef.current;
+    namesRef.current = byId;
     return byId;
   }, [coalition, presence]);
   const nameOf = useCallback((userId: string) => names.get(userId) ?? t('room.someone'), [names]);
@@ -109,31 +149,135 @@ export function RoomPage({ id }: { id: string }) {
     [coalition],
   );
 
+  /** Adds or replaces comments; a copy older than the one shown (a replay page read before a
+   *  live change) does not undo the change. */
   const merge = useCallback((list: RoomComment[]) => {
+    if (list.length === 0) return;
     setComments((current) => {
-      const next = new Map(current);
-      for (const c of list) next.set(c.id, c);
-      return next;
+      let next: Map<string, RoomComment> | null = null;
+      for (const c of list) {
+        const shown = (next ?? current).get(c.id);
+        if (shown === c) continue;
+        if (shown && Date.parse(shown.updatedAt) > Date.parse(c.updatedAt)) continue;
+        next ??= new Map(current);
+        next.set(c.id, c);
+      }
+      return next ?? current;
     });
   }, []);
 
   useEffect(() => {
-    client.coalitions
-      .get(id)
-      .then(setCoalition)
-      .catch((e: unknown) => setError(errorMessage(e)));
+    let alive = true;
+
+    // The coalition: its members' names and roles decide what moderators are offered. Loaded
+    // again when someone it does not list shows up, on a role change and after a reconnect.
+    let loads = 0;
+    let applied = 0;
+    let lastLoad = 0;
+    let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+    const loadCoalition = () => {
+      const n = ++loads;
+      lastLoad = Date.now();
+      client.coalitions
+        .get(id)
+        .then((found) => {
+          if (!alive || n < applied) return;
+          applied = n;
+          setCoalition(found);
+        })
+        .catch((e: unknown) => {
+          // A later load failing keeps what is shown; the first one failing is the page's error.
+          if (alive && n === 1) setError(errorMessage(e));
+        });
+    };
+    const reload = () => {
+      if (reloadTimer !== undefined) return;
+      const wait = lastLoad + COALITION_RELOAD_MS - Date.now();
+      if (wait <= 0) {
+        loadCoalition();
+        return;
+      }
+      reloadTimer = setTimeout(() => {
+        reloadTimer = undefined;
+        if (alive) loadCoalition();
+      }, wait);
+    };
+    reloadCoalition.current = reload;
+    loadCoalition();
+
+    // Who is typing: until they stop, send their comment, leave, or go quiet.
+    const typists = new Map<string, ReturnType<typeof setTimeout>>();
+    const stopTyping = (userIds: string[]) => {
+      const stopped = userIds.filter((userId) => typists.has(userId));
+      if (stopped.length === 0) return;
+      for (const userId of stopped) {
+        clearTimeout(typists.get(userId));
+        typists.delete(userId);
+      }
+      setTyping((current) => {
+        const next = new Set(current);
+        for (const userId of stopped) next.delete(userId);
+        return next;
+      });
+    };
+    const startTyping = (userId: string) => {
+      const known = typists.has(userId);
+      clearTimeout(typists.get(userId));
+      typists.set(
+        userId,
+        setTimeout(() => stopTyping([userId]), TYPING_SHOWN_MS),
+      );
+      if (!known) setTyping((current) => new Set(current).add(userId));
+    };
+    const onlyHere = (users: PresenceUser[]) => {
+      const here = new Set(users.map((u) => u.userId));
+      stopTyping([...typists.keys()].filter((userId) => !here.has(userId)));
+    };
+
     const realtime = connect();
     setLive(realtime);
     const socket = realtime.socket;
+    // While a replay runs, live comments do not move the cursor (what lies between is not here
+    // yet): the newest is kept aside and counts once the replay is done.
+    const replay = { running: false, newest: 0 };
+
+    /** Everything after `from`, page by page, and older comments changed since `from`. */
+    const catchUp = async (from: { seq: number; syncedAt: string }) => {
+      let afterSeq = from.seq;
+      let updatedSince: string | undefined = from.syncedAt;
+      let syncedAt: string | null = null;
+      for (;;) {
+        const page = await realtime.room.sync(id, afterSeq, updatedSince);
+        merge([...page.updated, ...page.comments]);
+        // The first page's time: changes since then reached this socket live, or are in pages.
+        syncedAt ??= page.syncedAt;
+        // Later pages are read as they are now: no need to ask again for changed ones.
+        updatedSince = undefined;
+        const last = page.comments[page.comments.length - 1]?.seq;
+        // A page is at most the server's limit (500), oldest first: go on from its last comment
+        // until the room's latest seq is reached (or a page comes back empty).
+        if (last === undefined || last <= afterSeq) break;
+        afterSeq = last;
+        if (afterSeq >= page.seq) break;
+      }
+      return { seq: afterSeq, syncedAt };
+    };
+
     const join = async () => {
       try {
         const snapshot = await realtime.room.join(id);
         const { seq, syncedAt } = cursor.current;
         if (syncedAt) {
           // Back after a lost connection: what was missed, then what changed meanwhile.
-          const missed = await realtime.room.sync(id, seq, syncedAt);
-          merge([...missed.comments, ...missed.updated]);
-          cursor.current = { seq: missed.seq, syncedAt: missed.syncedAt };
+          replay.running = true;
+          replay.newest = 0;
+          const done = await catchUp({ seq, syncedAt });
+          cursor.current = {
+            seq: Math.max(done.seq, replay.newest),
+            syncedAt: done.syncedAt ?? syncedAt,
+          };
+          // Members may have joined (or changed roles) while this page was away.
+          reload();
         } else {
           merge(snapshot.comments);
           cursor.current = { seq: snapshot.seq, syncedAt: snapshot.syncedAt };
@@ -143,6 +287,7 @@ export function RoomPage({ id }: { id: string }) {
         setRefused(false);
         setError(null);
         setPresence(snapshot.presence);
+        onlyHere(snapshot.presence);
         roleRef.current = snapshot.role;
         setRole(snapshot.role);
         setSettings(settingsOf(snapshot));
@@ -152,6 +297,8 @@ export function RoomPage({ id }: { id: string }) {
       } catch (e) {
         setRefused(true);
         setError(ackError(e));
+      } finally {
+        replay.running = false;
       }
     };
     rejoin.current = join;
@@ -162,14 +309,24 @@ export function RoomPage({ id }: { id: string }) {
     });
     socket.on('disconnect', () => setConnection('reconnecting'));
     socket.on('presence:update', (p) => {
-      if (ours(p)) setPresence(p.users);
+      if (!ours(p)) return;
+      setPresence(p.users);
+      onlyHere(p.users);
     });
     socket.on('comment:created', (c) => {
       if (!ours(c)) return;
       merge([c]);
-      cursor.current.seq = Math.max(cursor.current.seq, c.seq);
-      if (c.authorId !== me?.id)
-        setAnnouncement(t('room.announce', { name: nameOfRef.current(c.authorId) }));
+      if (replay.running) replay.newest = Math.max(replay.newest, c.seq);
+      else cursor.current.seq = Math.max(cursor.current.seq, c.seq);
+      // Sending ends typing on the server, which relays no stop for it.
+      stopTyping([c.authorId]);
+      if (c.authorId === me?.id) return;
+      const name = nameOfRef.current(c.authorId);
+      const text =
+        c.body && !c.hidden && !c.deleted
+          ? t('room.announceSnippet', { name, snippet: snippet(c.body) })
+          : t('room.announce', { name });
+      setAnnouncement((now) => ({ text, key: now.key + 1 }));
     });
     for (const event of ['comment:updated', 'comment:deleted', 'comment:hidden'] as const) {
       socket.on(event, (c: RoomComment) => {
@@ -178,12 +335,8 @@ export function RoomPage({ id }: { id: string }) {
     }
     socket.on('typing', (p) => {
       if (!ours(p)) return;
-      setTyping((current) => {
-        const next = new Set(current);
-        if (p.isTyping) next.add(p.userId);
-        else next.delete(p.userId);
-        return next;
-      });
+      if (p.isTyping) startTyping(p.userId);
+      else stopTyping([p.userId]);
     });
     // A refusal shown before the room's state (or one's own) changed may no longer hold.
     socket.on('room:updated', (state) => {
@@ -202,10 +355,13 @@ export function RoomPage({ id }: { id: string }) {
       const was = roleRef.current;
       roleRef.current = p.role;
       setRole(p.role);
+      // The members' roles changed: what this person may do to whom is known again.
+      reload();
       // Moderators see hidden comments: on becoming or ceasing to be one, load the room afresh.
       if (canModerate(was) !== canModerate(p.role) && !removedRef.current) {
         cursor.current = { seq: 0, syncedAt: null };
         setComments(new Map());
+        setEarliestAsked(Infinity);
         void join();
       }
     });
@@ -215,9 +371,14 @@ export function RoomPage({ id }: { id: string }) {
       setRemoved(p.reason);
       setActionError(null);
       setPresence([]);
-      setTyping(new Set());
+      stopTyping([...typists.keys()]);
     });
     return () => {
+      alive = false;
+      clearTimeout(reloadTimer);
+      for (const timer of typists.values()) clearTimeout(timer);
+      typists.clear();
+      reloadCoalition.current = () => undefined;
       void realtime.room.leave(id).catch(() => undefined);
       realtime.close();
       rejoin.current = null;
@@ -227,6 +388,20 @@ export function RoomPage({ id }: { id: string }) {
   // The latest names for handlers registered once.
   const nameOfRef = useRef(nameOf);
   nameOfRef.current = nameOf;
+
+  // Someone here the coalition does not list (they joined it after this page loaded it): load
+  // it again, once per person, so their role (and name) is known.
+  useEffect(() => {
+    if (!coalition) return;
+    const members = new Set((coalition.members ?? []).map((m) => m.userId));
+    let unknown = false;
+    for (const p of presence) {
+      if (members.has(p.userId) || askedAbout.current.has(p.userId)) continue;
+      askedAbout.current.add(p.userId);
+      unknown = true;
+    }
+    if (unknown) reloadCoalition.current();
+  }, [coalition, presence]);
 
   // A mute ends by itself: the composer opens again when its time has come.
   useEffect(() => {
@@ -252,67 +427,125 @@ export function RoomPage({ id }: { id: string }) {
   const canWrite = joined && connection === 'connected' && blocked === null;
 
   /** Runs a socket event; its data, or undefined when refused (the alert says why). */
-  async function attempt<T>(run: (live: AccordRealtime) => Promise<T>): Promise<T | undefined> {
-    if (!live) return undefined;
-    setActionError(null);
-    try {
-      return await run(live);
-    } catch (e) {
-      setActionError(ackError(e));
-      return undefined;
-    }
-  }
+  const attempt = useCallback(
+    async <T,>(run: (live: AccordRealtime) => Promise<T>): Promise<T | undefined> => {
+      if (!live) return undefined;
+      setActionError(null);
+      try {
+        return await run(live);
+      } catch (e) {
+        setActionError(ackError(e));
+        return undefined;
+      }
+    },
+    [live],
+  );
 
   async function send(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!canWrite || !live) return;
     const form = event.currentTarget;
     const data = new FormData(form);
     const body = field(data, 'body').trim();
-    if (!body || !live) return;
+    if (!body) return;
     const anchor = choices.find((c) => c.key === field(data, 'anchor'))?.anchor;
+    const parentId = replyTo?.id;
+    // One clientMsgId per draft: the same draft sent again (its answer lost with the
+    // connection, say) is the same comment to the server, stored once. Another text, reply
+    // target or anchor is another comment.
+    const key = JSON.stringify([body, parentId ?? null, anchor ? anchorKey(anchor) : null]);
+    if (draft.current?.key !== key) draft.current = { key, clientMsgId: crypto.randomUUID() };
+    const { clientMsgId } = draft.current;
     const created = await attempt((l) =>
       l.comments.create({
         coalitionId: id,
         body,
-        clientMsgId: crypto.randomUUID(),
-        ...(replyTo ? { parentId: replyTo.id } : {}),
+        clientMsgId,
+        ...(parentId ? { parentId } : {}),
         ...(anchor ? { anchor } : {}),
       }),
     );
     if (!created) return;
+    if (draft.current?.clientMsgId === clientMsgId) draft.current = null;
     merge([created]);
     form.reset();
     setReplyTo(null);
+    lastTyping.current = 0;
     void live.room.typing(id, false).catch(() => undefined);
   }
 
-  function onTyping() {
+  function onTyping(event: FormEvent<HTMLTextAreaElement>) {
+    const emptied = event.currentTarget.value.trim() === '';
+    // An emptied draft is done with: what is written next is another comment.
+    if (emptied) draft.current = null;
+    if (!live) return;
+    if (emptied) {
+      if (lastTyping.current === 0) return;
+      lastTyping.current = 0;
+      void live.room.typing(id, false).catch(() => undefined);
+      return;
+    }
     const now = Date.now();
     if (now - lastTyping.current < 2000) return;
     lastTyping.current = now;
-    void live?.room.typing(id, true).catch(() => undefined);
+    void live.room.typing(id, true).catch(() => undefined);
   }
 
   function rejoinRoom() {
     void rejoin.current?.().then(() => requestAnimationFrame(() => bodyField.current?.focus()));
   }
 
-  const all = [...comments.values()].sort((a, b) => a.seq - b.seq);
-  const threads = all.filter((c) => !c.parentId || !comments.has(c.parentId));
+  function cancelReply() {
+    setReplyTo(null);
+    // The button goes with the reply: focus goes back to the comment being written.
+    bodyField.current?.focus();
+  }
+
+  const threads = useMemo(() => {
+    const built = buildThreads(comments, threadsRef.current);
+    threadsRef.current = built.byId;
+    return built.roots;
+  }, [comments]);
+  const earliest = Math.min(lowestSeq(comments), earliestAsked);
+  const hasEarlier = joined && Number.isFinite(earliest) && earliest > 1;
+
+  /** Loads the comments just before the earliest shown (REST pages forwards: a window). */
+  async function showEarlier() {
+    if (loadingEarlier || !hasEarlier) return;
+    const afterSeq = Math.max(0, earliest - 1 - EARLIER_PAGE);
+    setLoadingEarlier(true);
+    setActionError(null);
+    try {
+      const page = await client.coalitions.comments(id, {
+        afterSeq,
+        limit: earliest - 1 - afterSeq,
+      });
+      merge(page.items);
+      setEarliestAsked((now) => Math.min(now, afterSeq + 1));
+      setAnnouncement((now) => ({
+        text: t('room.earlierShown', { count: page.items.length }),
+        key: now.key + 1,
+      }));
+      // At the start of the conversation the button goes: focus goes to its first comment.
+      const first = page.items[0];
+      if (afterSeq === 0 && first) requestAnimationFrame(() => focusComment(first.id));
+    } catch (e) {
+      setActionError(errorMessage(e));
+    } finally {
+      setLoadingEarlier(false);
+    }
+  }
+
   const others = [...typing].filter((userId) => userId !== me?.id);
   const pinned = settings.pinnedCommentId ? comments.get(settings.pinnedCommentId) : undefined;
 
-  const ctx: CommentContext = {
-    me: me?.id,
-    moderator,
-    member,
-    canWrite,
-    canFlag: role !== null && !removed,
-    pinnedId: settings.pinnedCommentId,
-    flagged,
-    nameOf,
-    outranks: (userId) => userId !== me?.id && outranks(role, roles.get(userId) ?? null),
-    anchorOf: (c) => {
+  const meId = me?.id;
+  const outranksAuthor = useCallback(
+    (userId: string) => userId !== meId && outranks(role, roles.get(userId) ?? null),
+    [meId, role, roles],
+  );
+  const anchorOf = useCallback(
+    (c: RoomComment) => {
       if (c.anchor?.type === 'recommendation') {
         const code = recommendationCode(coalition, c.anchor.id) ?? c.anchor.id;
         return <span className="tag">{t('room.on', { code })}</span>;
@@ -326,27 +559,75 @@ export function RoomPage({ id }: { id: string }) {
       }
       return null;
     },
-    repliesOf: (parentId) => all.filter((c) => c.parentId === parentId),
-    onReply: (c) => {
-      setReplyTo(c);
-      bodyField.current?.focus();
-    },
-    change: async (run) => {
+    [coalition],
+  );
+  const onReply = useCallback((c: RoomComment) => {
+    setReplyTo(c);
+    bodyField.current?.focus();
+  }, []);
+  const change = useCallback(
+    async (run: (live: AccordRealtime) => Promise<RoomComment>) => {
       const changed = await attempt(run);
       if (changed) merge([changed]);
       return changed !== undefined;
     },
-    flag: async (c, reason) => {
+    [attempt, merge],
+  );
+  const flag = useCallback(
+    async (c: RoomComment, reason: string) => {
       const done = await attempt((l) => l.comments.flag(c.id, reason));
       if (done) setFlagged((now) => new Set(now).add(c.id));
       return done !== undefined;
     },
-    pin: async (c, pin) => {
-      const state = await attempt((l) => l.moderation.pin(c.id, pin));
+    [attempt],
+  );
+  const pin = useCallback(
+    async (c: RoomComment, pinIt: boolean) => {
+      const state = await attempt((l) => l.moderation.pin(c.id, pinIt));
       if (state) setSettings(settingsOf(state));
       return state !== undefined;
     },
-  };
+    [attempt],
+  );
+  const canFlag = role !== null && !removed;
+  const pinnedId = settings.pinnedCommentId;
+  // The same object while nothing in it changes: typing and presence leave the comments be.
+  const ctx: CommentContext = useMemo(
+    () => ({
+      me: meId,
+      moderator,
+      member,
+      canWrite,
+      canFlag,
+      pinnedId,
+      flagged,
+      nameOf,
+      outranks: outranksAuthor,
+      anchorOf,
+      onReply,
+      change,
+      flag,
+      pin,
+    }),
+    [
+      meId,
+      moderator,
+      member,
+      canWrite,
+      canFlag,
+      pinnedId,
+      flagged,
+      nameOf,
+      outranksAuthor,
+      anchorOf,
+      onReply,
+      change,
+      flag,
+      pin,
+    ],
+  );
+  const onSettings = useCallback((state: RoomSettings) => setSettings(settingsOf(state)), []);
+  const onComment = useCallback((c: RoomComment) => merge([c]), [merge]);
 
   return (
     <Layout title={coalition ? t('room.title', { name: coalition.name }) : t('common.loading')}>
@@ -392,11 +673,11 @@ export function RoomPage({ id }: { id: string }) {
           live={live}
           joins={joins}
           role={role}
-          me={me?.id}
+          me={meId}
           settings={settings}
-          onSettings={(state) => setSettings(settingsOf(state))}
+          onSettings={onSettings}
           comments={comments}
-          onComment={(c) => merge([c])}
+          onComment={onComment}
           presence={presence}
           nameOf={nameOf}
         />
@@ -419,7 +700,7 @@ export function RoomPage({ id }: { id: string }) {
                 <>
                   <p className="meta">
                     <strong>{nameOf(pinned.authorId)}</strong>{' '}
-                    <time dateTime={pinned.createdAt}>{formatDateTime(pinned.createdAt)}</time>
+                    <time dateTime={pinned.createdAt}>{formatMoment(pinned.createdAt)}</time>
                   </p>
                   <p className="body">{pinned.body}</p>
                   <p>
@@ -431,10 +712,21 @@ export function RoomPage({ id }: { id: string }) {
               )}
             </section>
           )}
+          {hasEarlier && (
+            <p className="earlier">
+              <button
+                type="button"
+                aria-disabled={loadingEarlier || undefined}
+                onClick={() => void showEarlier()}
+              >
+                {loadingEarlier ? t('room.loadingEarlier') : t('room.showEarlier')}
+              </button>
+            </p>
+          )}
           {threads.length === 0 && <p>{t('room.empty')}</p>}
           <ul className="comments">
-            {threads.map((c) => (
-              <RoomCommentItem key={c.id} comment={c} ctx={ctx} />
+            {threads.map((thread) => (
+              <RoomCommentItem key={thread.comment.id} thread={thread} ctx={ctx} />
             ))}
           </ul>
           <p className="typing" aria-live="off">
@@ -445,11 +737,13 @@ export function RoomPage({ id }: { id: string }) {
             {replyTo && (
               <p>
                 {t('room.replyingTo', { name: nameOf(replyTo.authorId) })}{' '}
-                <button type="button" onClick={() => setReplyTo(null)}>
-                  {t('common.cancel')}
+                <button type="button" onClick={cancelReply}>
+                  {t('room.cancelReply')}
                 </button>
               </p>
             )}
+            {/* Blocked while in use (a mute or a lock arriving), the fields stay focusable:
+                read-only and marked unavailable, with the reason, rather than disabled. */}
             {choices.length > 0 && (
               <p className="field">
                 <label htmlFor="anchor">{t('room.anchor')}</label>
@@ -458,7 +752,8 @@ export function RoomPage({ id }: { id: string }) {
                   name="anchor"
                   key={initialAnchor}
                   defaultValue={initialAnchor}
-                  disabled={blocked !== null}
+                  aria-disabled={blocked !== null || undefined}
+                  aria-describedby={blocked ? 'compose-reason' : undefined}
                 >
                   <option value="">{t('room.anchorNone')}</option>
                   {choices.map((choice) => (
@@ -478,7 +773,8 @@ export function RoomPage({ id }: { id: string }) {
                 rows={3}
                 maxLength={10000}
                 required
-                disabled={blocked !== null}
+                readOnly={blocked !== null}
+                aria-disabled={blocked !== null || undefined}
                 aria-describedby={blocked ? 'compose-reason' : undefined}
                 onInput={onTyping}
               />
@@ -486,14 +782,19 @@ export function RoomPage({ id }: { id: string }) {
             <p id="compose-reason" className="compose-reason" aria-live="polite">
               {blocked}
             </p>
-            <button type="submit" className="primary" disabled={!canWrite}>
+            <button
+              type="submit"
+              className="primary"
+              aria-disabled={!canWrite || undefined}
+              aria-describedby={blocked ? 'compose-reason' : undefined}
+            >
               {t('room.send')}
             </button>
           </form>
         </section>
       </div>
       <div className="visually-hidden" aria-live="polite">
-        {announcement}
+        {announcement.text && <p key={announcement.key}>{announcement.text}</p>}
       </div>
     </Layout>
   );
