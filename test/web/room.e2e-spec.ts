@@ -295,12 +295,17 @@ describe('web client: the live room', () => {
     await mia.getByText('Connected', { exact: true }).waitFor();
     await olu.getByRole('heading', { name: 'Here now (2)' }).waitFor();
 
-    // Banned: out, and cannot come back until unbanned.
+    // Banned: out, and cannot come back until unbanned (unban is offered to the banned only).
+    await expect(row.getByRole('button', { name: 'Unban' }).count()).resolves.toBe(0);
     await row.getByRole('button', { name: 'Ban', exact: true }).click();
     await row.getByRole('button', { name: 'Yes, ban' }).click();
     await mia.getByText('A moderator banned you from this room.').waitFor();
     await mia.reload();
     await mia.getByRole('alert').filter({ hasText: 'You are banned from this room' }).waitFor();
+    await row.getByText(/banned/).waitFor();
+    // What the server says is so, also for a moderator who opens the room afresh.
+    await olu.reload();
+    await olu.getByText('Connected', { exact: true }).waitFor();
     await row.getByText(/banned/).waitFor();
     await row.getByRole('button', { name: 'Unban' }).click();
     await row.getByText(/banned/).waitFor({ state: 'detached' });

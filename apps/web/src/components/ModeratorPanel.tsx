@@ -372,9 +372,9 @@ function Settings({
 }
 
 /**
- * The people this moderator outranks: the coalition's members and whoever is in the room (here
- * first). The server lists no bans, so unban is offered for everyone not in the room, and
- * people banned from this page stay listed with it.
+ * The people this moderator outranks: the coalition's members, whoever is in the room (here
+ * first) and whoever is banned. Who is banned or muted now comes from the server (loaded again
+ * after each join), so unban and lifting a mute are offered only where they apply.
  */
 function People({
   coalitionId,
@@ -382,11 +382,28 @@ function People({
   role,
   me,
   presence,
+  joins,
   attempt,
 }: ModeratorPanelProps & { attempt: Attempt }) {
+  const { client } = useSession();
   const [muted, setMuted] = useState<Map<string, string>>(new Map());
   const [banned, setBanned] = useState<Map<string, string>>(new Map());
   const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let current = true;
+    client.coalitions
+      .restrictions(coalitionId)
+      .then((now) => {
+        if (!current) return;
+        setBanned(new Map(now.bans.map((b) => [b.userId, b.displayName ?? t('room.someone')])));
+        setMuted(new Map(now.mutes.map((m) => [m.userId, m.mutedUntil])));
+      })
+      .catch(() => undefined); // the list stays as this page knows it
+    return () => {
+      current = false;
+    };
+  }, [client, coalitionId, joins]);
 
   const people = useMemo(() => {
     const byId = new Map<string, Person>();
@@ -521,7 +538,7 @@ function People({
                     afterDone={focusPerson(person.userId)}
                   />
                 )}
-                {!person.here && (
+                {isBanned && (
                   <button
                     type="button"
                     onClick={() =>
