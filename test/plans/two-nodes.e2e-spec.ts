@@ -280,9 +280,14 @@ describe('action plans on two Accord nodes with Redis (real processes)', () => {
     await at(nodeA, organiser).client.coalitions.removeMember(coalitionId, dan.user.id);
     expect(await withLogs(closed)).toEqual({ planId, reason: 'membership_ended' });
 
-    // His next update through node B is refused, and nothing of it is stored or relayed.
+    // His session closes itself (it sends nothing more); an update sent anyway through node B
+    // is refused, and nothing of it is stored or relayed.
+    expect(d.closedReason).toBe('membership_ended');
     text(d.plan, 'problem').insert(0, 'after removal ');
-    const refusal = await socketError(d.flushed());
+    await d.flushed();
+    const refusal = await socketError(
+      d.realtime.request('plan:update', { planId, update: Y.encodeStateAsUpdate(d.doc) }),
+    );
     expect(['FORBIDDEN', 'NOT_FOUND']).toContain(refusal.code);
     expect((await socketError(d.open())).code).toBe('NOT_FOUND');
     expect((await apiError(at(nodeB, dan).client.plans.get(planId))).status).toBe(404);

@@ -150,6 +150,7 @@ describe('web client', () => {
     await invited.getByRole('button', { name: 'Sign in' }).click();
     await invited.getByRole('button', { name: /^Act for / }).click();
     await invited.waitForURL(`**${new URL(link ?? '').pathname}`);
+    await expectAccessible(invited, 'invitation');
     await invited.getByRole('button', { name: 'Accept the invitation' }).click();
     await invited.getByText('Your role: Member').waitFor();
 
