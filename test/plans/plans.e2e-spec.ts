@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { PlanSession } from '@accord/client';
 import { apiError } from '../support/helpers';
 import {
   actionsOf,
@@ -326,6 +327,47 @@ describe('action plans: live co-authoring over the socket contract and REST', ()
     // What it holds now the plan will not take: it stops sending, and says so.
     expect(bobSession.diverged).toBe(true);
     expect((await organiser.client.plans.get(plan.id)).problem).toBe('');
+  });
+
+  it('refuses live updates naming organisations or recommendations outside the coalition', async () => {
+    const { ann, bob, out, plan } = await planIn();
+    const action = await ann.client.plans.addAction(plan.id, { title: 'Train judges' });
+    const outsiderOrganisation = out.organisationId;
+    const cases: [string, (session: PlanSession) => void][] = [
+      [
+        'organisations',
+        (s) => actionsOf(s.plan).get(0).set('leadOrganisationId', outsiderOrganisation),
+      ],
+      [
+        'organisations',
+        (s) =>
+          (actionsOf(s.plan).get(0).get('supportingOrganisationIds') as Y.Array<string>).push([
+            outsiderOrganisation,
+          ]),
+      ],
+      [
+        'recommendations',
+        (s) => (s.plan.get('recommendationIds') as Y.Array<string>).push([NO_SUCH_ID]),
+      ],
+    ];
+    for (const [named, edit] of cases) {
+      const session = await editors.open(ann, plan.id);
+      edit(session);
+      const refusal = await socketError(session.flushed());
+      expect(refusal.code).toBe('VALIDATION');
+      expect(refusal.message).toContain(named);
+      expect(session.diverged).toBe(true);
+    }
+    // A member's organisation is named, and stored.
+    const session = await editors.open(bob, plan.id);
+    actionsOf(session.plan).get(0).set('leadOrganisationId', bob.organisationId);
+    await session.flushed();
+    const stored = await ann.client.plans.get(plan.id);
+    expect(stored.actions.find((a) => a.id === action.id)).toMatchObject({
+      leadOrganisationId: bob.organisationId,
+      supportingOrganisationIds: [],
+    });
+    expect(stored.recommendationIds).not.toContain(NO_SUCH_ID);
   });
 
   it('sends what changed while offline in parts when it is more than one update carries', async () => {

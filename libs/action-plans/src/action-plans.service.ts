@@ -11,6 +11,7 @@ import type { CreatePlanDto, ListPlansQueryDto, UpdatePlanDto } from './dto/acti
 import { PlanAccessPolicy } from './plan-access.policy';
 import { capitalise } from './plan-diff';
 import { type LivePlan, type OpenedPlan, PlanDocuments } from './plan-documents';
+import type { PlanReferences } from './plan-update-guard';
 import { editRecord, indexOfRecord, moveRecord } from './plan-editor';
 import {
   createPlanDoc,
@@ -239,9 +240,37 @@ export class ActionPlansService {
     update: Uint8Array,
     socketId: string,
   ): Promise<{ seq: number; stored: boolean }> {
-    await this.writeAccess(ctx, planId);
+    const access = await this.writeAccess(ctx, planId);
     const live = await this.documents.get(planId);
-    return this.documents.submit(live, update, ctx.userId, socketId);
+    return this.documents.submit(live, update, ctx.userId, socketId, (named) =>
+      this.assertReferences(access, named),
+    );
+  }
+
+  /**
+   * A live update may name only the coalition's recommendations and its members' organisations,
+   * as REST requests may (an organisation that leaves later stays named where it was).
+   */
+  private async assertReferences(access: PlanAccess, named: PlanReferences): Promise<void> {
+    const own = new Set(access.access.coalition.recommendationIds.map(String));
+    const foreignRecommendations = named.recommendations.filter((id) => !own.has(id));
+    if (foreignRecommendations.length) {
+      throw AccordError.invalidField(
+        'update',
+        `recommendationIds may only name recommendations of this coalition (not ${foreignRecommendations.join(', ')})`,
+      );
+    }
+    if (named.organisations.length === 0) return;
+    const members = new Set(
+      await this.coalitions.memberOrganisationIds(access.access.coalition._id),
+    );
+    const foreignOrganisations = named.organisations.filter((id) => !members.has(id));
+    if (foreignOrganisations.length) {
+      throw AccordError.invalidField(
+        'update',
+        `an action may only name organisations of this coalition's members (not ${foreignOrganisations.join(', ')})`,
+      );
+    }
   }
 
   async awareness(

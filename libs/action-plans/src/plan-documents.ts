@@ -27,7 +27,7 @@ import { ActionPlansRepository, PlanLogRepository } from './action-plans.reposit
 import { PlanEvents } from './plan-events';
 import { PlanRelay, type RelayMessage } from './plan-relay';
 import { planMap } from './plan-shape';
-import { checkPlanUpdate, PlanUpdateRefusal } from './plan-update-guard';
+import { checkPlanUpdate, type PlanReferences, PlanUpdateRefusal } from './plan-update-guard';
 
 /** Largest update a client may send in one event (the socket payload limit is 64 KB). */
 export const PLAN_UPDATE_MAX_BYTES = 48 * 1024;
@@ -322,6 +322,7 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
     update: Uint8Array,
     userId: string,
     socketId?: string,
+    verify?: (references: PlanReferences) => Promise<void>,
   ): Promise<{ seq: number; stored: boolean }> {
     if (update.byteLength > PLAN_UPDATE_MAX_BYTES) {
       throw new AccordError(
@@ -336,6 +337,17 @@ export class PlanDocuments implements OnModuleInit, OnModuleDestroy, BeforeAppli
       if (!(error instanceof PlanUpdateRefusal) || error.reason !== 'missing') throw refused(error);
       // Another node may have stored what the update builds on: read the log and look again.
       await live.serial(() => this.catchUpNow(live));
+      try {
+        check = this.check(live, update, userId);
+      } catch (again) {
+        throw refused(again);
+      }
+    }
+    const { organisations, recommendations } = check.references;
+    if (verify && !check.noop && organisations.length + recommendations.length > 0) {
+      // What it names must belong to the coalition (as REST checks); then look again, since the
+      // document may have moved on meanwhile.
+      await verify(check.references);
       try {
         check = this.check(live, update, userId);
       } catch (again) {

@@ -46,7 +46,22 @@ export interface PlanUpdateCheck {
   noop: boolean;
   /** The Yjs client ids that write new content (to bind to the sender). */
   clients: number[];
+  /** What the update's new content names, for the caller to check against the coalition. */
+  references: PlanReferences;
 }
+
+/** Organisations and recommendations a plan's content names (by id). */
+export interface PlanReferences {
+  organisations: string[];
+  recommendations: string[];
+}
+
+/** The fields whose values name organisations or recommendations of the coalition. */
+const REFERENCE_FIELDS: Record<string, keyof PlanReferences> = {
+  leadOrganisationId: 'organisations',
+  supportingOrganisationIds: 'organisations',
+  recommendationIds: 'recommendations',
+};
 
 export interface PlanUpdateCheckOptions {
   /** Who owns a Yjs client id in this plan, if anyone does yet. */
@@ -144,6 +159,10 @@ class UpdateCheck {
   /** New record ids per records array. */
   private readonly newIds = new Map<string, { ids: string[]; existing?: Y.Array<unknown> }>();
   private readonly clients = new Set<number>();
+  private readonly references = {
+    organisations: new Set<string>(),
+    recommendations: new Set<string>(),
+  };
   private changes = false;
 
   constructor(
@@ -166,7 +185,20 @@ class UpdateCheck {
     this.checkDeletions();
     this.checkGrowth();
     this.checkNewRecords();
-    return { noop: !this.changes, clients: [...this.clients] };
+    return {
+      noop: !this.changes,
+      clients: [...this.clients],
+      references: {
+        organisations: [...this.references.organisations],
+        recommendations: [...this.references.recommendations],
+      },
+    };
+  }
+
+  /** Notes a value that names an organisation or recommendation (see REFERENCE_FIELDS). */
+  private named(field: string, value: unknown): void {
+    const kind = REFERENCE_FIELDS[field];
+    if (kind && typeof value === 'string') this.references[kind].add(value);
   }
 
   private fail(message: string): never {
@@ -258,6 +290,7 @@ class UpdateCheck {
       for (const value of content.getContent()) {
         const problem = checkListItem(role.item, value);
         if (problem) this.fail(`each entry of ${role.field} ${problem}`);
+        this.named(role.field, value);
       }
       grown.added += content.getLength();
       return;
@@ -294,6 +327,7 @@ class UpdateCheck {
         if (value.length !== 1) this.fail(`${where} must be a single value`);
         const problem = spec.check(value[0]);
         if (problem) this.fail(`${where} ${problem}`);
+        this.named(key, value[0]);
         return;
       }
       case 'text':
