@@ -476,4 +476,46 @@ describe('web client: the plan editor', () => {
     ).resolves.toBe('true');
     await page.context().close();
   }, 120_000);
+  it('keeps both choices when two people tick supporting organisations at the same moment', async () => {
+    const { organiser, member, coalition } = await twoOrganisations('Choosing together');
+    const detail = await organiser.client.coalitions.get(coalition.id);
+    const nameOf = (organisationId: string) =>
+      detail.organisations.find((o) => o.id === organisationId)?.name ?? '';
+    const created = await organiser.client.plans.create(coalition.id, 'Shared choices');
+    await organiser.client.plans.addAction(created.id, { title: 'Joint visits' });
+    const olu = await openPlan(organiser, created.id);
+    const mia = await openPlan(member, created.id);
+    await actionLine(olu, 1, 'Joint visits').click();
+    await actionLine(mia, 1, 'Joint visits').click();
+    const box = (page: Page, organisationId: string) =>
+      page.getByLabel(`Action 1, supporting: ${nameOf(organisationId)}`, { exact: true });
+    await Promise.all([
+      box(olu, organiser.organisationId).check(),
+      box(mia, member.organisationId).check(),
+    ]);
+    const stored = await settled(
+      () => organiser.client.plans.get(created.id),
+      (plan) => plan.actions[0].supportingOrganisationIds.length === 2,
+    );
+    expect([...stored.actions[0].supportingOrganisationIds].sort()).toEqual(
+      [organiser.organisationId, member.organisationId].sort(),
+    );
+    for (const page of [olu, mia]) {
+      for (const organisationId of [organiser.organisationId, member.organisationId]) {
+        const checked = await settled(
+          () => box(page, organisationId).isChecked(),
+          (value) => value,
+        );
+        expect(checked).toBe(true);
+      }
+    }
+    // Taking one out leaves the other.
+    await box(mia, organiser.organisationId).uncheck();
+    const after = await settled(
+      () => organiser.client.plans.get(created.id),
+      (plan) => plan.actions[0].supportingOrganisationIds.length === 1,
+    );
+    expect(after.actions[0].supportingOrganisationIds).toEqual([member.organisationId]);
+    for (const page of [olu, mia]) await page.context().close();
+  }, 120_000);
 });

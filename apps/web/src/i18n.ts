@@ -366,6 +366,8 @@ const en = {
   // Recommendations and SDG targets
   'plan.links': 'Recommendations and SDG targets',
   'plan.linkedRecommendations': 'Recommendations this plan answers',
+  'plan.recommendationsFull': 'A plan answers at most {max} recommendations.',
+  'plan.supportingFull': 'Action {n} has {max} supporting organisations, the most it may have.',
   'plan.foreignRecommendation': 'A recommendation outside this coalition ({id})',
   'plan.sdgTargets': 'SDG targets ({count})',
   'plan.noSdgTargets': 'No SDG target yet.',

@@ -1,8 +1,17 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type * as Y from 'yjs';
 import { t } from '../i18n';
-import { FieldError, useTask } from './PlanControls';
-import { idOf, listOf, type PlanOrganisation, stringOf, usePlanEditor } from './PlanFields';
+import { FieldError } from './PlanControls';
+import {
+  idOf,
+  listOf,
+  type PlanOrganisation,
+  setScalars,
+  stringOf,
+  toggleListValue,
+  usePlanEditor,
+  yList,
+} from './PlanFields';
 
 /** The coalition's organisations, and any the action names that have left it since. */
 function choices(organisations: PlanOrganisation[], named: string[]): PlanOrganisation[] {
@@ -13,45 +22,32 @@ function choices(organisations: PlanOrganisation[], named: string[]): PlanOrgani
   return [...organisations, ...former];
 }
 
+/** The layout's limit (libs/action-plans LIMITS.supportingOrganisations). */
+const MAX_SUPPORTING = 100;
+
 /**
  * An action's lead organisation (a select) and supporting organisations (a checkbox group),
- * chosen among the coalition's member organisations. Saved through REST, where the server checks
- * that each organisation acts in the coalition; everyone editing sees the change live. The
- * person's choice shows at once while it is being saved.
+ * chosen among the coalition's member organisations, saved live into the plan (the server takes
+ * only organisations acting in the coalition; one that has left stays named where it was, and
+ * can be taken out, not chosen again). Choices made at the same time by several people all keep.
  */
 export function ActionOrganisations({ action, n }: { action: Y.Map<unknown>; n: number }) {
-  const { client, planId, readOnly, organisations } = usePlanEditor();
-  const { error, run } = useTask();
-  const [pendingLead, setPendingLead] = useState<string | null | undefined>(undefined);
-  const [pendingSupport, setPendingSupport] = useState<string[] | undefined>(undefined);
+  const { readOnly, organisations } = usePlanEditor();
+  const [full, setFull] = useState(false);
   const actionId = idOf(action);
   const base = `action-${actionId}`;
-  const lead = pendingLead === undefined ? stringOf(action, 'leadOrganisationId') : pendingLead;
-  const supporting = pendingSupport ?? listOf(action, 'supportingOrganisationIds');
-
-  // The choice shown stays the person's until their latest request is answered.
-  const latest = useRef({ lead: 0, support: 0 });
+  const lead = stringOf(action, 'leadOrganisationId');
+  const supporting = [...new Set(listOf(action, 'supportingOrganisationIds'))];
+  const members = new Set(organisations.map((o) => o.id));
 
   const saveLead = (value: string) => {
     const next = value === '' ? null : value;
-    const request = ++latest.current.lead;
-    setPendingLead(next);
-    void run(() => client.plans.editAction(planId, actionId, { leadOrganisationId: next })).then(
-      () => {
-        if (latest.current.lead === request) setPendingLead(undefined);
-      },
-    );
+    if (next === null || members.has(next)) setScalars(action, { leadOrganisationId: next });
   };
   const toggleSupport = (organisationId: string, checked: boolean) => {
-    const others = supporting.filter((id) => id !== organisationId);
-    const next = checked ? [...others, organisationId] : others;
-    const request = ++latest.current.support;
-    setPendingSupport(next);
-    void run(() =>
-      client.plans.editAction(planId, actionId, { supportingOrganisationIds: next }),
-    ).then(() => {
-      if (latest.current.support === request) setPendingSupport(undefined);
-    });
+    const list = yList(action, 'supportingOrganisationIds');
+    if (!list || (checked && !members.has(organisationId))) return;
+    setFull(!toggleListValue(list, organisationId, checked, MAX_SUPPORTING));
   };
 
   return (
@@ -84,7 +80,7 @@ export function ActionOrganisations({ action, n }: { action: Y.Map<unknown>; n: 
                 type="checkbox"
                 id={`${base}-supporting-${o.id}`}
                 checked={supporting.includes(o.id)}
-                disabled={readOnly}
+                disabled={readOnly || (!members.has(o.id) && !supporting.includes(o.id))}
                 onChange={(e) => toggleSupport(o.id, e.target.checked)}
               />{' '}
               <label htmlFor={`${base}-supporting-${o.id}`}>
@@ -95,7 +91,7 @@ export function ActionOrganisations({ action, n }: { action: Y.Map<unknown>; n: 
           ))}
         </ul>
       </fieldset>
-      {error && <FieldError>{error}</FieldError>}
+      {full && <FieldError>{t('plan.supportingFull', { n, max: MAX_SUPPORTING })}</FieldError>}
     </>
   );
 }

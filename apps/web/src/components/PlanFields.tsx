@@ -119,6 +119,27 @@ export function setScalars(
   });
 }
 
+/**
+ * Adds a value to a list of the plan, or takes it out (every copy: two people may add the same
+ * at once), live. Each change is an insertion or a deletion of its own, so people choosing at
+ * the same time all keep their choices. False when the list is full (`max`).
+ */
+export function toggleListValue(
+  list: Y.Array<string>,
+  value: string,
+  on: boolean,
+  max: number,
+): boolean {
+  const present = list.toArray().includes(value);
+  if (on === present) return true;
+  if (on && list.length >= max) return false;
+  list.doc?.transact(() => {
+    if (on) list.push([value]);
+    else for (let i = list.length - 1; i >= 0; i--) if (list.get(i) === value) list.delete(i, 1);
+  });
+  return true;
+}
+
 /** An emptied field clears the value (null); anything else is kept as written. */
 export function orNull(value: string): string | null {
   return value.trim() === '' ? null : value;

@@ -1,13 +1,14 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
 import { t } from '../i18n';
 import { field } from '../session';
-import { FieldError, useTask } from './PlanControls';
-import { listOf, usePlanEditor, yList } from './PlanFields';
+import { FieldError } from './PlanControls';
+import { listOf, toggleListValue, usePlanEditor, yList } from './PlanFields';
 
 /** As the server checks them (libs/action-plans plan-shape.ts SDG_TARGET_PATTERN, LIMITS). */
 const SDG_TARGET_PATTERN = /^(1[0-7]|[1-9])\.([1-9][0-9]?|[a-d])$/;
 const MAX_SDG_TARGETS = 100;
+const MAX_RECOMMENDATIONS = 100;
 
 /** A recommendation of the coalition, to link the plan to. */
 export interface PlanRecommendation {
@@ -36,25 +37,20 @@ function LinkedRecommendations(props: {
   recommendations: PlanRecommendation[];
 }) {
   const { plan, recommendations } = props;
-  const { client, planId, readOnly } = usePlanEditor();
-  const { error, run } = useTask();
-  const [pending, setPending] = useState<string[] | undefined>(undefined);
-  const latest = useRef(0);
-  const linked = pending ?? listOf(plan, 'recommendationIds');
+  const { readOnly } = usePlanEditor();
+  const [full, setFull] = useState(false);
+  const linked = [...new Set(listOf(plan, 'recommendationIds'))];
   const known = new Set(recommendations.map((r) => r.id));
   const choices = [
     ...recommendations,
     ...linked.filter((id) => !known.has(id)).map((id) => ({ id, code: '', theme: '' })),
   ];
 
+  // Live, one insertion or deletion each: people linking at the same time all keep theirs.
   const toggle = (id: string, checked: boolean) => {
-    const others = linked.filter((other) => other !== id);
-    const next = checked ? [...others, id] : others;
-    const request = ++latest.current;
-    setPending(next);
-    void run(() => client.plans.update(planId, { recommendationIds: next })).then(() => {
-      if (latest.current === request) setPending(undefined);
-    });
+    const list = yList(plan, 'recommendationIds');
+    if (!list || (checked && !known.has(id))) return;
+    setFull(!toggleListValue(list, id, checked, MAX_RECOMMENDATIONS));
   };
 
   return (
@@ -67,7 +63,7 @@ function LinkedRecommendations(props: {
               type="checkbox"
               id={`recommendation-${r.id}`}
               checked={linked.includes(r.id)}
-              disabled={readOnly}
+              disabled={readOnly || (!known.has(r.id) && !linked.includes(r.id))}
               onChange={(e) => toggle(r.id, e.target.checked)}
             />{' '}
             <label htmlFor={`recommendation-${r.id}`}>
@@ -82,7 +78,9 @@ function LinkedRecommendations(props: {
           </li>
         ))}
       </ul>
-      {error && <FieldError>{error}</FieldError>}
+      {full && (
+        <FieldError>{t('plan.recommendationsFull', { max: MAX_RECOMMENDATIONS })}</FieldError>
+      )}
     </fieldset>
   );
 }
