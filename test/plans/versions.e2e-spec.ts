@@ -190,12 +190,18 @@ describe('action plans: versions, restore, changes, workflow and endorsements', 
     ]);
   });
 
-  it('tells open editors when the status moves, so they stop writing', async () => {
+  it('tells open editors of endorsements, and when the status moves, so they stop writing', async () => {
     const { ann, organiser, plan } = await planIn();
     const live = await editors.open(ann, plan.id);
     await organiser.client.plans.setStatus(plan.id, 'in_review');
     await ann.client.plans.createVersion(plan.id, 'v');
-    await organiser.client.plans.endorse(plan.id, organiser.organisationId);
+    const endorsed = new Promise((resolve) => live.realtime.socket.once('plan:endorsed', resolve));
+    const endorsement = await organiser.client.plans.endorse(plan.id, organiser.organisationId);
+    expect(await endorsed).toEqual({
+      planId: plan.id,
+      organisationId: organiser.organisationId,
+      versionId: endorsement.versionId,
+    });
     const status = new Promise((resolve) => live.realtime.socket.once('plan:status', resolve));
     await organiser.client.plans.setStatus(plan.id, 'endorsed');
     expect(await status).toEqual({ planId: plan.id, status: 'endorsed', frozen: true });

@@ -327,9 +327,14 @@ describe('web client: the plan editor', () => {
     // In review (the status reaches the open page live), the member's organisation endorses.
     await organiser.client.plans.createVersion(created.id, 'For review');
     await organiser.client.plans.setStatus(created.id, 'in_review');
+    const olu = await openPlan(organiser, created.id);
+    await olu.getByText('No organisation has endorsed this plan yet.').waitFor();
     await endorse.click();
     const row = mia.getByRole('row', { name: new RegExp(ngo) });
     await row.waitFor();
+    // Others with the plan open see it at once (plan:endorsed).
+    await olu.getByRole('row', { name: new RegExp(ngo) }).waitFor();
+    await olu.context().close();
     expect(await row.textContent()).toContain('1. For review');
     expect(await row.textContent()).toContain('Yes');
     await mia

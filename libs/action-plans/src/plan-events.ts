@@ -19,6 +19,14 @@ export type PlanEvent =
       planId: string;
       coalitionId: string;
       status: PlanStatus;
+    }
+  | {
+      /** An organisation endorsed a version: the plan's readers see the endorsements change. */
+      type: 'plan.endorsed';
+      planId: string;
+      coalitionId: string;
+      organisationId: string;
+      versionId: string;
     };
 
 @Injectable()

@@ -289,6 +289,13 @@ export class PlanVersionsService {
         number: version.number,
         organisationId,
       });
+      this.events.emit({
+        type: 'plan.endorsed',
+        planId: access.plan._id.toString(),
+        coalitionId: access.plan.coalitionId.toString(),
+        organisationId,
+        versionId: version._id.toString(),
+      });
     }
     const [view] = await this.toEndorsementViews([endorsement], access.plan._id.toString());
     return view;

@@ -185,6 +185,13 @@ export class PlansGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
           frozen: isFrozen(event.status),
         });
         return;
+      case 'plan.endorsed':
+        this.server.to(channel).emit('plan:endorsed', {
+          planId: event.planId,
+          organisationId: event.organisationId,
+          versionId: event.versionId,
+        });
+        return;
     }
   }
 

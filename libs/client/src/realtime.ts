@@ -106,6 +106,7 @@ export interface RoomServerEvents {
   'plan:update': (p: { planId: string; update: Uint8Array }) => void;
   'plan:awareness': (p: { planId: string; update: Uint8Array }) => void;
   'plan:status': (p: { planId: string; status: PlanStatus; frozen: boolean }) => void;
+  'plan:endorsed': (p: { planId: string; organisationId: string; versionId: string }) => void;
   'plan:access': (p: { planId: string; role: CoalitionRole; readOnly: boolean }) => void;
   'plan:closed': (p: { planId: string; reason: string }) => void;
   'flag:resolved': (p: {

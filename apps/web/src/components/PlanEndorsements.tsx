@@ -37,6 +37,17 @@ export function PlanEndorsements({
   useEffect(() => {
     load().catch((e: unknown) => setError(errorMessage(e)));
   }, [load, setError, status]);
+  // Someone else's endorsement arrives live.
+  useEffect(() => {
+    const socket = session.realtime.socket;
+    const onEndorsed = (event: { planId: string }) => {
+      if (event.planId === planId) void load().catch(() => undefined);
+    };
+    socket.on('plan:endorsed', onEndorsed);
+    return () => {
+      socket.off('plan:endorsed', onEndorsed);
+    };
+  }, [session, planId, load]);
   useEffect(() => {
     if (!ENDORSABLE.includes(status)) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
