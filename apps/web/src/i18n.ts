@@ -439,8 +439,17 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   );
 }
 
+// Intl formatters cost far more to make than to use: each is made once, on first use.
+const numberFormat = new Intl.NumberFormat(locale);
+const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+const calendarDateFormat = new Intl.DateTimeFormat(locale, {
+  dateStyle: 'medium',
+  timeZone: 'UTC',
+});
+const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
 function formatValue(value: string | number): string {
-  return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
+  return typeof value === 'number' ? numberFormat.format(value) : value;
 }
 
 /**
@@ -448,16 +457,12 @@ function formatValue(value: string | number): string {
  * same day everywhere: it is not moved into the reader's time zone.
  */
 export function formatDate(iso: string): string {
-  const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(iso);
   if (Number.isNaN(Date.parse(iso))) return iso;
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    ...(calendarDate ? { timeZone: 'UTC' } : {}),
-  }).format(new Date(iso));
+  const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  return (calendarDate ? calendarDateFormat : dateFormat).format(new Date(iso));
 }
 
+/** A moment (date and time) in the reader's language and time zone. */
 export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+  return dateTimeFormat.format(new Date(iso));
 }

@@ -104,6 +104,12 @@ export function toPlanSummary(plan: ActionPlanRecord): PlanSummary {
  * outsiders do not see them), live over sockets and through REST, which edits the same Yjs
  * document in server-side transactions.
  */
+/** The ids among `ids` that are not recommendations of the plan's coalition. */
+function foreignRecommendations(access: PlanAccess, ids: string[]): string[] {
+  const own = new Set(access.access.coalition.recommendationIds.map(String));
+  return ids.filter((id) => !own.has(id));
+}
+
 @Injectable()
 export class ActionPlansService {
   constructor(
@@ -252,25 +258,29 @@ export class ActionPlansService {
    * as REST requests may (an organisation that leaves later stays named where it was).
    */
   private async assertReferences(access: PlanAccess, named: PlanReferences): Promise<void> {
-    const own = new Set(access.access.coalition.recommendationIds.map(String));
-    const foreignRecommendations = named.recommendations.filter((id) => !own.has(id));
-    if (foreignRecommendations.length) {
+    const foreign = foreignRecommendations(access, named.recommendations);
+    if (foreign.length) {
       throw AccordError.invalidField(
         'update',
-        `recommendationIds may only name recommendations of this coalition (not ${foreignRecommendations.join(', ')})`,
+        `recommendationIds may only name recommendations of this coalition (not ${foreign.join(', ')})`,
       );
     }
     if (named.organisations.length === 0) return;
-    const members = new Set(
-      await this.coalitions.memberOrganisationIds(access.access.coalition._id),
-    );
-    const foreignOrganisations = named.organisations.filter((id) => !members.has(id));
+    const isMember = await this.memberOrganisations(access);
+    const foreignOrganisations = named.organisations.filter((id) => !isMember(id));
     if (foreignOrganisations.length) {
       throw AccordError.invalidField(
         'update',
         `an action may only name organisations of this coalition's members (not ${foreignOrganisations.join(', ')})`,
       );
     }
+  }
+  /** Whether an organisation acts in the plan's coalition now (one read of its members). */
+  private async memberOrganisations(access: PlanAccess): Promise<(id: string) => boolean> {
+    const members = new Set(
+      await this.coalitions.memberOrganisationIds(access.access.coalition._id),
+    );
+    return (id) => members.has(id);
   }
 
   async awareness(
@@ -313,8 +323,7 @@ export class ActionPlansService {
     const fields = definedFields(dto as RecordInput);
     const { access, live } = await this.write(ctx, planId, {
       check: (access) => {
-        const own = new Set(access.access.coalition.recommendationIds.map(String));
-        const foreign = (dto.recommendationIds ?? []).filter((id) => !own.has(id));
+        const foreign = foreignRecommendations(access, dto.recommendationIds ?? []);
         if (foreign.length) {
           throw AccordError.invalidField(
             'recommendationIds',
@@ -347,11 +356,9 @@ export class ActionPlansService {
       named.push(['supportingOrganisationIds', fields.supportingOrganisationIds as string[]]);
     }
     if (named.length === 0) return;
-    const members = new Set(
-      await this.coalitions.memberOrganisationIds(access.access.coalition._id),
-    );
+    const isMember = await this.memberOrganisations(access);
     for (const [field, ids] of named) {
-      const foreign = ids.filter((id) => !members.has(id));
+      const foreign = ids.filter((id) => !isMember(id));
       if (foreign.length) {
         throw AccordError.invalidField(
           field,

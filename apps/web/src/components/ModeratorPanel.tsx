@@ -7,12 +7,12 @@ import type {
   RoomFlag,
 } from '@accord/client';
 import { type FormEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
-import { type MessageKey, t } from '../i18n';
+import { formatDateTime, type MessageKey, t } from '../i18n';
 import { errorMessage, field, useSession } from '../session';
 import { Notice } from './Layout';
 import { RoomConfirmAction, RoomReasonAction } from './RoomActions';
 import { commentElementId } from './RoomCommentItem';
-import { ackError, formatDuration, formatMoment, outranks } from './RoomFormat';
+import { ackError, formatDuration, outranks } from './RoomFormat';
 
 /** The room's settings as `room:join` and `room:updated` give them. */
 export interface RoomSettings {
@@ -255,7 +255,7 @@ function FlaggedComment({
       <p className="meta" id={`flagged-${comment.id}`}>
         {t('room.mod.wrote', {
           name: nameOf(comment.authorId),
-          time: formatMoment(comment.createdAt),
+          time: formatDateTime(comment.createdAt),
         })}
       </p>
       <blockquote className="flagged-body">
@@ -267,7 +267,7 @@ function FlaggedComment({
           <li key={flag.id}>
             {t('room.mod.flaggedBy', {
               name: flag.flaggedByName ?? nameOf(flag.userId),
-              time: formatMoment(flag.createdAt),
+              time: formatDateTime(flag.createdAt),
             })}{' '}
             <q>{flag.reason}</q>
           </li>
@@ -445,7 +445,7 @@ function People({
       },
       (result) =>
         result.mutedUntil
-          ? t('room.mod.muted', { name: person.name, time: formatMoment(result.mutedUntil) })
+          ? t('room.mod.muted', { name: person.name, time: formatDateTime(result.mutedUntil) })
           : t('room.mod.unmuted', { name: person.name }),
     );
   }
@@ -473,7 +473,7 @@ function People({
           const facts = [
             person.role ? t(`role.${person.role}` as MessageKey) : t('room.mod.outsider'),
             ...(person.here ? [t('room.mod.here')] : []),
-            ...(until ? [t('room.mod.mutedUntil', { time: formatMoment(until) })] : []),
+            ...(until ? [t('room.mod.mutedUntil', { time: formatDateTime(until) })] : []),
             ...(isBanned ? [t('room.mod.bannedMark')] : []),
           ];
           return (

@@ -112,10 +112,7 @@ function SdgTargets({ plan }: { plan: Y.Map<unknown> }) {
     form.reset();
   };
   const remove = (target: string) => {
-    if (!list) return;
-    plan.doc?.transact(() => {
-      for (let i = list.length - 1; i >= 0; i--) if (list.get(i) === target) list.delete(i, 1);
-    });
+    if (list) toggleListValue(list, target, false, MAX_SDG_TARGETS);
   };
 
   return (

@@ -1,9 +1,9 @@
 import type { AccordRealtime, RoomComment } from '@accord/client';
 import { type FormEvent, memo, type ReactNode, useEffect, useRef, useState } from 'react';
-import { t } from '../i18n';
+import { formatDateTime, t } from '../i18n';
 import { field } from '../session';
 import { RoomConfirmAction, RoomReasonAction } from './RoomActions';
-import { formatMoment, type Thread } from './RoomFormat';
+import type { Thread } from './RoomFormat';
 
 const QUICK_REACTIONS = ['👍', '❤️', '🎉'];
 
@@ -71,7 +71,7 @@ export const RoomCommentItem = memo(function RoomCommentItem({
     >
       <p className="meta" id={`by-${c.id}`}>
         <strong>{ctx.nameOf(c.authorId)}</strong>{' '}
-        <time dateTime={c.createdAt}>{formatMoment(c.createdAt)}</time>
+        <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
         {c.editedAt && shown && <> {t('room.edited')}</>}
         {ctx.pinnedId === c.id && <span className="tag">{t('room.pinned')}</span>}
       </p>

@@ -62,9 +62,8 @@ const UNITS: [number, 'day' | 'hour' | 'minute'][] = [
   [60, 'minute'],
 ];
 
-/** Intl formatters cost far more to make than to use: one of each, made on first use. */
+/** Intl formatters cost far more to make than to use: one per unit, made on first use. */
 const durationFormats = new Map<string, Intl.NumberFormat>();
-let dateTimeFormat: Intl.DateTimeFormat | undefined;
 
 /** A number of seconds in words: "30 seconds", "5 minutes", "1 day". */
 export function formatDuration(seconds: number): string {
@@ -75,15 +74,6 @@ export function formatDuration(seconds: number): string {
     durationFormats.set(unit, format);
   }
   return format.format(seconds / size);
-}
-
-/**
- * A moment in the reader's language, as i18n's `formatDateTime` writes it (same options), with
- * one formatter for the whole room rather than one per comment.
- */
-export function formatMoment(iso: string): string {
-  dateTimeFormat ??= new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  return dateTimeFormat.format(new Date(iso));
 }
 
 /** The start of a comment for an announcement: one line, at most `max` characters. */

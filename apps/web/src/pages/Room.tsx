@@ -24,7 +24,6 @@ import {
   canComment,
   canModerate,
   formatDuration,
-  formatMoment,
   initialAnchorKey,
   lowestSeq,
   outranks,
@@ -32,7 +31,7 @@ import {
   snippet,
   type Thread,
 } from '../components/RoomFormat';
-import { t } from '../i18n';
+import { formatDateTime, t } from '../i18n';
 import { Link, useLocation } from '../router';
 import { errorMessage, field, useSession } from '../session';
 import '../room.css';
@@ -73,7 +72,7 @@ function whyCannotWrite(p: {
   if (!p.joined) return null;
   if (p.role === 'observer') return t('room.cannotWrite.observer');
   if (!canComment(p.role)) return t('room.cannotWrite.outsider');
-  if (p.mutedUntil) return t('room.cannotWrite.muted', { time: formatMoment(p.mutedUntil) });
+  if (p.mutedUntil) return t('room.cannotWrite.muted', { time: formatDateTime(p.mutedUntil) });
   if (p.locked && !canModerate(p.role)) return t('room.cannotWrite.locked');
   return null;
 }
@@ -700,7 +699,7 @@ export function RoomPage({ id }: { id: string }) {
                 <>
                   <p className="meta">
                     <strong>{nameOf(pinned.authorId)}</strong>{' '}
-                    <time dateTime={pinned.createdAt}>{formatMoment(pinned.createdAt)}</time>
+                    <time dateTime={pinned.createdAt}>{formatDateTime(pinned.createdAt)}</time>
                   </p>
                   <p className="body">{pinned.body}</p>
                   <p>
